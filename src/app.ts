@@ -1,0 +1,109 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { ProjectTemplate } from './config/appwrite-json.js'
+import { systemClock, type Clock } from './domain/dates.js'
+import { AppwriteException } from './errors/appwrite-exception.js'
+import { APPWRITE_VERSION, renderError } from './errors/render.js'
+import { registerBodyParsers, parseQueryString, BODY_LIMIT } from './http/body.js'
+import { registerRoute } from './http/pipeline.js'
+import { sendJson } from './http/respond.js'
+import { registerControlRoutes } from './control/routes.js'
+import { accountRoutes } from './services/account/index.js'
+import { createServices, type Services } from './services/index.js'
+import type { Store } from './store/types.js'
+import { resolveCaller } from './http/resolve-caller.js'
+
+export interface AppOptions {
+  store: Store
+  template: ProjectTemplate
+  clock?: Clock
+  /** Enforce Appwrite's abuse limits (the headers are sent either way). */
+  rateLimits?: boolean
+  /** Honour X-Forwarded-For for the client IP. */
+  trustProxy?: boolean
+  /** A pino logger config, or false for silence (tests). */
+  logger?: FastifyServerOptions['logger']
+}
+
+export interface App {
+  server: FastifyInstance
+  services: Services
+  store: Store
+}
+
+const ALLOW_HEADERS =
+  'Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type, Access-Control-Allow-Origin, Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Locale, X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent'
+
+// Secrets can travel in query strings (verification links, OAuth2 tokens); they never reach the log.
+const redact = (url: string) => url.replace(/([?&](?:secret|password|jwt|otp)=)[^&]*/gi, '$1***')
+
+/** Builds the emulator's HTTP server without listening; tests inject requests into it directly. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const clock = options.clock ?? systemClock
+  const server = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 500 },
+  })
+  const services = await createServices({
+    store: options.store,
+    template: options.template,
+    clock,
+    rateLimits: options.rateLimits ?? false,
+    onListenerError: (error) => server.log.error({ err: error }, 'event listener failed'),
+  })
+  await registerBodyParsers(server)
+
+  server.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin
+    reply.headers({
+      Server: 'Appwrite',
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
+      'Access-Control-Allow-Headers': ALLOW_HEADERS,
+      'Access-Control-Expose-Headers': 'X-Appwrite-Session, X-Fallback-Cookies',
+      // deviation: every origin counts as a registered platform, so the emulator works from any dev server.
+      'Access-Control-Allow-Origin': origin ?? `${req.protocol}://localhost`,
+      'Access-Control-Allow-Credentials': 'true',
+    })
+  })
+  server.addHook('onResponse', async (req, reply) => {
+    req.log.info(`${req.method} ${redact(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
+  })
+
+  server.setErrorHandler(async (error, req, reply) => {
+    const fastifyError = error as { code?: string; statusCode?: number }
+    let thrown: unknown = error
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fastifyError.code === 'FST_REQ_FILE_TOO_LARGE') {
+      // deviation: Appwrite's HTTP server answers 413 with no JSON; we keep 413 and add an error body.
+      reply.code(413).header('Cache-Control', 'no-cache, no-store, must-revalidate')
+      return sendJson(reply, { message: 'Request body is larger than 12 MB.', code: 413, type: 'general_argument_invalid', version: APPWRITE_VERSION })
+    }
+    if (!(error instanceof AppwriteException)) {
+      if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+        thrown = new AppwriteException('general_argument_invalid', (error as Error).message)
+      } else {
+        req.log.error({ err: error }, 'unhandled error')
+      }
+    }
+    const rendered = renderError(thrown)
+    reply.code(rendered.status).headers({ 'Cache-Control': 'no-cache, no-store, must-revalidate', Expires: '0', Pragma: 'no-cache' })
+    return sendJson(reply, rendered.body)
+  })
+
+  // Unknown routes still name a project first: an unknown project is 404 project_not_found, else route not found.
+  server.setNotFoundHandler(async (req) => {
+    await resolveCaller(req, (req.query as Record<string, unknown>) ?? {}, services)
+    throw new AppwriteException('general_route_not_found')
+  })
+  server.options('/*', async (req, reply) => {
+    reply.header('Access-Control-Allow-Headers', `${ALLOW_HEADERS}, X-Appwrite-Session, X-Fallback-Cookies`)
+    if (req.headers.origin) reply.header('Access-Control-Allow-Origin', req.headers.origin)
+    return reply.code(204).send()
+  })
+
+  for (const route of accountRoutes) registerRoute(server, route, services)
+  registerControlRoutes(server, services, options.store, Date.now())
+  return { server, services, store: options.store }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { ConfigError } from './config/appwrite-json.js'
+import { OptionsError, type EmulatorOptions } from './config/options.js'
+import { startEmulator } from './main.js'
+
+const HELP = `appwrite-emulator: the Appwrite 1.5 client API on your machine
+
+Usage: appwrite-emulator start [options]
+
+Options (each also as an environment variable):
+  --port <n>          port to listen on (APPWRITE_EMULATOR_PORT, default 8080; 0 picks a free one)
+  --host <addr>       address to bind (APPWRITE_EMULATOR_HOST, default 127.0.0.1)
+  --config <file>     an appwrite.json (APPWRITE_EMULATOR_CONFIG, default ./appwrite.json when present)
+  --data <dir>        data folder (APPWRITE_EMULATOR_DATA, default ./.appwrite-emulator)
+  --in-memory         keep nothing on disk (APPWRITE_EMULATOR_IN_MEMORY=true)
+  --rate-limits       enforce Appwrite's rate limits (APPWRITE_EMULATOR_RATE_LIMITS=true)
+  --trust-proxy       take the client IP from X-Forwarded-For (APPWRITE_EMULATOR_TRUST_PROXY=true)
+  --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
+  -h, --help          show this help
+`
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        config: { type: 'string' },
+        data: { type: 'string' },
+        'in-memory': { type: 'boolean' },
+        'rate-limits': { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'start') {
+    process.stderr.write(HELP)
+    return 2
+  }
+  const given: Partial<EmulatorOptions> = {
+    ...(values.port !== undefined && { port: Number(values.port) }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(values.config !== undefined && { config: values.config }),
+    ...(values.data !== undefined && { data: values.data }),
+    ...(values['in-memory'] && { inMemory: true }),
+    ...(values['rate-limits'] && { rateLimits: true }),
+    ...(values['trust-proxy'] && { trustProxy: true }),
+    ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
+  }
+  if (values.port !== undefined && !/^\d+$/.test(values.port)) {
+    process.stderr.write(`appwrite-emulator: --port must be a whole number from 0 to 65535, got "${values.port}"\n`)
+    return 2
+  }
+  try {
+    const emulator = await startEmulator(given)
+    const o = emulator.options
+    process.stdout.write(
+      [
+        '',
+        '  Appwrite emulator (client API 1.5.11) is ready',
+        `  API:      ${emulator.url}`,
+        `  Projects: ${o.config ? 'from config' : 'any ID'} — unknown project IDs are created on first use`,
+        `  Data:     ${o.inMemory ? 'in memory (nothing on disk)' : o.data}`,
+        `  Config:   ${o.config ?? 'none'}`,
+        `  Control:  ${emulator.origin}/_emulator/health`,
+        '',
+      ].join('\n') + '\n',
+    )
+    const shutdown = (signal: string) => {
+      process.stdout.write(`\n  ${signal}: stopping…\n`)
+      emulator.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    }
+    process.once('SIGINT', () => shutdown('SIGINT'))
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
+    return -1
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof OptionsError) {
+      process.stderr.write(`appwrite-emulator: invalid configuration\n  ${error.message}\n`)
+      return 1
+    }
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`appwrite-emulator: cannot listen: ${(error as Error).message}\n`)
+      return 1
+    }
+    throw error
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code)
+})

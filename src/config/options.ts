@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+/** How the emulator runs: from CLI flags, environment variables, or the programmatic entry. */
+export interface EmulatorOptions {
+  port: number
+  host: string
+  /** An appwrite.json, or null for none. */
+  config: string | null
+  /** Where the SQLite database (and later, files) live. */
+  data: string
+  inMemory: boolean
+  rateLimits: boolean
+  trustProxy: boolean
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string
+}
+
+/** Each flag's environment variable. */
+export const ENV = {
+  port: 'APPWRITE_EMULATOR_PORT',
+  host: 'APPWRITE_EMULATOR_HOST',
+  config: 'APPWRITE_EMULATOR_CONFIG',
+  data: 'APPWRITE_EMULATOR_DATA',
+  inMemory: 'APPWRITE_EMULATOR_IN_MEMORY',
+  rateLimits: 'APPWRITE_EMULATOR_RATE_LIMITS',
+  trustProxy: 'APPWRITE_EMULATOR_TRUST_PROXY',
+  logLevel: 'APPWRITE_EMULATOR_LOG_LEVEL',
+} as const
+
+export class OptionsError extends Error {}
+
+const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())
+
+/**
+ * Fills in options: explicit values win, then environment variables, then defaults. `./appwrite.json` is used
+ * when present and no config is named.
+ */
+export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): EmulatorOptions {
+  const portText = given.port !== undefined ? String(given.port) : env[ENV.port] ?? '8080'
+  const port = Number(portText)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`--port must be a whole number from 0 to 65535, got "${portText}"`)
+  let config = given.config !== undefined ? given.config : env[ENV.config] ?? null
+  if (config === null && existsSync(resolve(cwd, 'appwrite.json'))) config = 'appwrite.json'
+  const logLevel = given.logLevel ?? env[ENV.logLevel] ?? 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new OptionsError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`)
+  return {
+    port,
+    host: given.host ?? env[ENV.host] ?? '127.0.0.1',
+    config: config === null ? null : resolve(cwd, config),
+    data: resolve(cwd, given.data ?? env[ENV.data] ?? '.appwrite-emulator'),
+    inMemory: given.inMemory ?? truthy(env[ENV.inMemory]),
+    rateLimits: given.rateLimits ?? truthy(env[ENV.rateLimits]),
+    trustProxy: given.trustProxy ?? truthy(env[ENV.trustProxy]),
+    logLevel,
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify'
+import { AppwriteException } from '../errors/appwrite-exception.js'
+import { isValidKey } from '../domain/ids.js'
+import type { Services } from '../services/index.js'
+import type { Store } from '../store/types.js'
+import { sendJson } from '../http/respond.js'
+
+/** The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. */
+export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number): void {
+  app.get('/_emulator/health', async (_req, reply) =>
+    sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((Date.now() - startedAt) / 1000) }),
+  )
+
+  app.delete<{ Params: { projectId: string } }>('/_emulator/projects/:projectId', async (req, reply) => {
+    const { projectId } = req.params
+    if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
+    await services.projects.reset(projectId)
+    services.rateLimiter.forget(projectId)
+    return reply.code(204).send()
+  })
+
+  app.get<{ Params: { projectId: string } }>('/_emulator/projects/:projectId/messages', async (req, reply) => {
+    const { projectId } = req.params
+    if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
+    const messages = await store.messages.list(projectId)
+    return sendJson(reply, {
+      total: messages.length,
+      messages: messages.map((m) => ({ $id: m.id, $createdAt: m.createdAt, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, data: m.data })),
+    })
+  })
+}

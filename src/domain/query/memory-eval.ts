@@ -1,0 +1,79 @@
+import type { Query } from './parse.js'
+
+/** Case-insensitive comparison, as MariaDB's default collation compares strings. */
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') {
+    const x = a.toLowerCase()
+    const y = b.toLowerCase()
+    return x < y ? -1 : x > y ? 1 : 0
+  }
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a) - Number(b)
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  return String(a).localeCompare(String(b))
+}
+
+const eq = (a: unknown, b: unknown) => compare(a, b) === 0
+const lower = (v: unknown) => String(v).toLowerCase()
+
+/** Whether a record matches one filter query, with Appwrite's semantics. Non-filter queries match everything. */
+export function matches(record: Record<string, unknown>, q: Query): boolean {
+  const value = record[q.attribute]
+  const vals = q.values
+  switch (q.method) {
+    case 'equal':
+      return Array.isArray(value) ? false : vals.some((v) => value !== null && value !== undefined && eq(value, v))
+    case 'notEqual':
+      return value === null || value === undefined || !eq(value, vals[0])
+    case 'lessThan':
+      return value !== null && value !== undefined && compare(value, vals[0]) < 0
+    case 'lessThanEqual':
+      return value !== null && value !== undefined && compare(value, vals[0]) <= 0
+    case 'greaterThan':
+      return value !== null && value !== undefined && compare(value, vals[0]) > 0
+    case 'greaterThanEqual':
+      return value !== null && value !== undefined && compare(value, vals[0]) >= 0
+    case 'between':
+      return value !== null && value !== undefined && compare(value, vals[0]) >= 0 && compare(value, vals[1]) <= 0
+    case 'isNull':
+      return value === null || value === undefined
+    case 'isNotNull':
+      return value !== null && value !== undefined
+    case 'startsWith':
+      return typeof value === 'string' && lower(value).startsWith(lower(vals[0]))
+    case 'endsWith':
+      return typeof value === 'string' && lower(value).endsWith(lower(vals[0]))
+    case 'contains':
+      if (Array.isArray(value)) return vals.some((v) => value.some((x) => eq(x, v)))
+      return typeof value === 'string' && vals.some((v) => lower(value).includes(lower(v)))
+    case 'search': {
+      if (typeof value !== 'string') return false
+      const words = lower(value).split(/[^\p{L}\p{N}_]+/u).filter(Boolean)
+      const terms = lower(vals[0]).replace(/[@+\-*()<>~"]/g, ' ').split(/\s+/).filter(Boolean)
+      return terms.some((t, i) => (i === terms.length - 1 ? words.some((w) => w.startsWith(t)) : words.includes(t)))
+    }
+    case 'and':
+      return (vals as Query[]).every((sub) => matches(record, sub))
+    case 'or':
+      return (vals as Query[]).some((sub) => matches(record, sub))
+    default:
+      return true
+  }
+}
+
+/** Filters, orders and pages records in memory; used for small per-user lists and as the reference for SQL. */
+export function evaluate<T extends Record<string, unknown>>(records: T[], queries: Query[], defaultLimit = 25): { total: number; items: T[] } {
+  const filtered = records.filter((r) => queries.every((q) => matches(r, q)))
+  const orders = queries.filter((q) => q.method === 'orderAsc' || q.method === 'orderDesc')
+  const sorted = orders.length
+    ? [...filtered].sort((a, b) => {
+        for (const o of orders) {
+          const c = compare(a[o.attribute] ?? '', b[o.attribute] ?? '')
+          if (c !== 0) return o.method === 'orderAsc' ? c : -c
+        }
+        return 0
+      })
+    : filtered
+  const limit = (queries.findLast((q) => q.method === 'limit')?.values[0] as number | undefined) ?? defaultLimit
+  const offset = (queries.findLast((q) => q.method === 'offset')?.values[0] as number | undefined) ?? 0
+  return { total: Math.min(filtered.length, 5000), items: sorted.slice(offset, offset + limit) }
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import multipart from '@fastify/multipart'
+import qs from 'qs'
+
+/** Most a request body may hold, as Appwrite's server (`package_max_length`, 12 MB). */
+export const BODY_LIMIT = 12 * 1024 * 1024
+
+/** An uploaded file from a multipart body. */
+export interface UploadedFile {
+  filename: string
+  mimetype: string
+  data: Buffer
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** PHP-style parsing of query strings and form bodies: `queries[0]=…` and `queries[]=…` become arrays. */
+export function parseQueryString(text: string): Record<string, unknown> {
+  return qs.parse(text, { arrayLimit: 1000, parameterLimit: 2000, depth: 5 }) as Record<string, unknown>
+}
+
+/**
+ * Body parsers that never fail a request: JSON that does not parse, or is not an object, reads as no params
+ * at all (PHP's json_decode gives null and Appwrite then reports the first missing param). Unknown content
+ * types are read and ignored.
+ */
+export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    try {
+      const parsed = JSON.parse(body as string) as unknown
+      done(null, isObject(parsed) ? parsed : {})
+    } catch {
+      done(null, {})
+    }
+  })
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    done(null, parseQueryString(body as string))
+  })
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) => done(null, {}))
+  await app.register(multipart, { limits: { fileSize: BODY_LIMIT, files: 1, fields: 200, fieldSize: 1024 * 1024 } })
+}
+
+/** The params of a request: the query string for GET and HEAD, the body for everything else. */
+export async function readInput(req: FastifyRequest): Promise<Record<string, unknown>> {
+  if (req.method === 'GET' || req.method === 'HEAD') return (req.query as Record<string, unknown>) ?? {}
+  if (req.isMultipart()) return readMultipart(req)
+  return isObject(req.body) ? req.body : {}
+}
+
+async function readMultipart(req: FastifyRequest): Promise<Record<string, unknown>> {
+  const pairs: string[] = []
+  const files: Record<string, UploadedFile> = {}
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      files[part.fieldname] = { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() }
+    } else {
+      pairs.push(`${encodeURIComponent(part.fieldname)}=${encodeURIComponent(String(part.value))}`)
+    }
+  }
+  return { ...parseQueryString(pairs.join('&')), ...files }
+}

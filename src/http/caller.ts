@@ -1,0 +1,22 @@
+import type { Project } from '../services/projects/project-registry.js'
+import type { SessionRecord, UserRecord } from '../store/types.js'
+
+/** What a request knows about where it came from. */
+export interface ClientInfo {
+  ip: string
+  userAgent: string
+  origin: string | null
+  hostname: string
+  protocol: 'http' | 'https'
+}
+
+/** Who is calling: the project, the user and session (if any), the roles they hold, and their client. */
+export interface Caller {
+  project: Project
+  user: UserRecord | null
+  /** The session the request authenticated with; null for guests and for JWT callers. */
+  session: SessionRecord | null
+  authenticatedBy: 'session' | 'jwt' | null
+  roles: string[]
+  client: ClientInfo
+}

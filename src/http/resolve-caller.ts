@@ -1,0 +1,75 @@
+import type { FastifyRequest } from 'fastify'
+import { AppwriteException } from '../errors/appwrite-exception.js'
+import { userRoles } from '../domain/permissions.js'
+import { CONSOLE_PROJECT_ID } from '../services/projects/project-registry.js'
+import type { Services } from '../services/index.js'
+import type { Caller, ClientInfo } from './caller.js'
+import { cookieName, decodeSession, fallbackKey, parseCookies } from './session-transport.js'
+
+const header = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Where the request came from. */
+export function clientInfo(req: FastifyRequest): ClientInfo {
+  return {
+    ip: req.ip,
+    userAgent: header(req, 'user-agent') ?? '',
+    origin: header(req, 'origin') ?? null,
+    hostname: req.hostname,
+    protocol: req.protocol === 'https' ? 'https' : 'http',
+  }
+}
+
+/**
+ * Resolves the project (param `project`, else `X-Appwrite-Project`, else the console) and the user: session
+ * cookie, its `_legacy` twin, `X-Appwrite-Session`, `X-Fallback-Cookies`, then `X-Appwrite-JWT` over all of
+ * them. A bad session is silently a guest; a bad JWT is 401 `user_jwt_invalid`.
+ */
+export async function resolveCaller(
+  req: FastifyRequest,
+  input: Record<string, unknown>,
+  services: Services,
+): Promise<{ caller: Caller; usedFallback: boolean }> {
+  const fromParam = typeof input.project === 'string' ? input.project : undefined
+  const projectId = fromParam || header(req, 'x-appwrite-project') || CONSOLE_PROJECT_ID
+  const project = await services.projects.get(projectId)
+  if (!project) throw new AppwriteException('project_not_found')
+
+  const cookies = parseCookies(header(req, 'cookie'))
+  const name = cookieName(project.id)
+  let sessionString = cookies.get(name) || cookies.get(`${name}_legacy`) || header(req, 'x-appwrite-session')
+  const usedFallback = !sessionString
+  if (!sessionString) {
+    const fallback = header(req, 'x-fallback-cookies')
+    if (fallback) {
+      try {
+        const parsed = JSON.parse(fallback) as Record<string, unknown>
+        const value = parsed?.[fallbackKey(project.id)]
+        if (typeof value === 'string') sessionString = value
+      } catch {
+        // A malformed fallback header is ignored, like a missing one.
+      }
+    }
+  }
+
+  const caller: Caller = { project, user: null, session: null, authenticatedBy: null, roles: [], client: clientInfo(req) }
+  const decoded = decodeSession(sessionString)
+  if (decoded) {
+    const found = await services.sessions.resolve(project, decoded.userId, decoded.secret)
+    if (found) Object.assign(caller, { user: found.user, session: found.session, authenticatedBy: 'session' })
+  }
+  const jwt = header(req, 'x-appwrite-jwt')
+  if (jwt) {
+    const found = await services.sessions.resolveJwt(project, jwt)
+    Object.assign(caller, found ? { user: found.user, session: null, authenticatedBy: 'jwt' } : { user: null, session: null, authenticatedBy: null })
+  }
+  caller.roles = await services.roles(caller)
+  return { caller, usedFallback }
+}
+
+/** The roles of a caller before teams add theirs. */
+export function baseRoles(caller: Caller): string[] {
+  return userRoles(caller.user)
+}

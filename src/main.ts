@@ -1,0 +1,67 @@
+import { join } from 'node:path'
+import { buildApp } from './app.js'
+import { emptyTemplate, loadAppwriteJson } from './config/appwrite-json.js'
+import { resolveOptions, type EmulatorOptions } from './config/options.js'
+import { SqliteStore } from './store/sqlite/sqlite-store.js'
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** The API endpoint to give the SDK, e.g. `http://127.0.0.1:8080/v1`. */
+  url: string
+  /** The server's origin, for the control API: `http://127.0.0.1:8080`. */
+  origin: string
+  options: EmulatorOptions
+  stop(): Promise<void>
+  /** Wipes one project and rebuilds it from the config. */
+  reset(projectId: string): Promise<void>
+  /** The emails and SMS the emulator "sent" for one project, oldest first. */
+  messages(projectId: string): Promise<EmulatorMessage[]>
+}
+
+export interface EmulatorMessage {
+  $id: string
+  $createdAt: string
+  channel: 'email' | 'sms'
+  to: string
+  subject: string
+  text: string
+  html: string
+  data: Record<string, string>
+}
+
+/** Starts the emulator: loads the config, opens the store, listens. Throws ConfigError for a bad config. */
+export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  const options = resolveOptions(given)
+  const template = options.config ? loadAppwriteJson(options.config) : emptyTemplate()
+  const store = SqliteStore.open(options.inMemory ? ':memory:' : join(options.data, 'emulator.sqlite'))
+  const { server, services } = await buildApp({
+    store,
+    template,
+    rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+  })
+  await server.listen({ port: options.port, host: options.host })
+  const address = server.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  let stopped: Promise<void> | null = null
+  return {
+    url: `${origin}/v1`,
+    origin,
+    options: { ...options, port },
+    stop() {
+      stopped ??= server.close().then(() => store.close())
+      return stopped
+    },
+    async reset(projectId) {
+      await services.projects.reset(projectId)
+      services.rateLimiter.forget(projectId)
+    },
+    async messages(projectId) {
+      const rows = await store.messages.list(projectId)
+      return rows.map((m) => ({ $id: m.id, $createdAt: m.createdAt, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, data: m.data }))
+    },
+  }
+}

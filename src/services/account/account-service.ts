@@ -1,0 +1,320 @@
+import { AppwriteException, invalidParam } from '../../errors/appwrite-exception.js'
+import { formatDate, type Clock } from '../../domain/dates.js'
+import { resolveCustomId, uniqueId } from '../../domain/ids.js'
+import { accountModel, identityModel, logModel, type CountryName } from '../../domain/models.js'
+import type { Query } from '../../domain/query/parse.js'
+import { evaluate } from '../../domain/query/memory-eval.js'
+import type { EventBus } from '../../events/bus.js'
+import type { Caller } from '../../http/caller.js'
+import { newPasswordValidator } from '../../http/params.js'
+import { pageOf } from '../../http/queries-param.js'
+import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from '../../store/types.js'
+import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
+import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
+
+// Appwrite stores prefs with PHP's json_encode defaults: non-ASCII as \uXXXX, "/" as "\/", at most 65,535 chars.
+const PREFS_LIMIT = 65_535
+function phpJsonLength(value: unknown): number {
+  let n = 0
+  for (const ch of JSON.stringify(value)) {
+    const code = ch.codePointAt(0)!
+    n += code > 0xffff ? 12 : code > 0x7f ? 6 : ch === '/' ? 2 : 1
+  }
+  return n
+}
+
+type UserField = 'name' | 'password' | 'email' | 'phone' | 'prefs' | 'status'
+
+/** The account of the signed-in user: sign-up, profile, prefs, status, identities and logs. */
+export class AccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    private readonly sessions: SessionService,
+    private readonly countryName: CountryName,
+  ) {}
+
+  /** `POST /account`: a new email/password user, with an email messaging target. No session is created. */
+  async create(caller: Caller, input: { userId: string; email: string; password: string; name: string }) {
+    const project = caller.project
+    const security = project.settings.security
+    const email = input.email.toLowerCase()
+    const id = resolveCustomId(input.userId)
+    this.checkNewPassword(caller, input.password, { id, email, name: input.name, phone: null })
+    const passwordHash = await hashPassword(input.password)
+    const now = formatDate(this.clock.now())
+    const user: UserRecord = {
+      id,
+      createdAt: now,
+      updatedAt: now,
+      name: input.name,
+      email,
+      phone: null,
+      passwordHash,
+      passwordUpdate: now,
+      passwordHistory: security.passwordHistory > 0 ? [passwordHash] : [],
+      registration: now,
+      status: true,
+      labels: [],
+      emailVerification: false,
+      phoneVerification: false,
+      mfa: false,
+      prefs: {},
+      accessedAt: now,
+    }
+    const target = this.newTarget(user.id, 'email', email, now)
+    await this.store.transaction(async () => {
+      if (security.limit > 0 && (await this.store.users.count(project.id)) >= security.limit) throw new AppwriteException('user_count_exceeded')
+      if (await this.store.identities.findOne(project.id, { provider_email: email })) throw new AppwriteException('general_bad_request')
+      try {
+        await this.store.users.insert(project.id, user)
+        await this.store.targets.insert(project.id, target)
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw new AppwriteException('user_already_exists')
+        throw error
+      }
+    })
+    const model = accountModel(user, [target])
+    await this.publishUser(caller, user, 'create', model, 'user.create')
+    return model
+  }
+
+  async get(caller: Caller) {
+    const user = requireUser(caller)
+    return accountModel(user, await this.targetsOf(caller, user.id))
+  }
+
+  /** `POST /account/sessions/email`. Every failure before the blocked check reads as invalid credentials. */
+  async createEmailPasswordSession(caller: Caller, input: { email: string; password: string }): Promise<IssuedSession> {
+    const email = input.email.toLowerCase()
+    const user = await this.store.users.findOne(caller.project.id, { email })
+    if (!user || !user.passwordHash || !user.passwordUpdate || !(await verifyPassword(user.passwordHash, input.password))) {
+      throw new AppwriteException('user_invalid_credentials')
+    }
+    if (!user.status) throw new AppwriteException('user_blocked')
+    const issued = await this.store.transaction(() => this.sessions.create(caller, user, { provider: 'email', providerUid: email, factors: ['password'] }))
+    await this.sessions.announceCreated(caller, issued)
+    return issued
+  }
+
+  /** `POST /account/sessions/anonymous`: a user with no email, phone, password or name, and its session. */
+  async createAnonymousSession(caller: Caller): Promise<IssuedSession> {
+    const project = caller.project
+    if (project.isConsole) throw new AppwriteException('user_anonymous_console_prohibited')
+    const now = formatDate(this.clock.now())
+    const user: UserRecord = {
+      id: uniqueId(),
+      createdAt: now,
+      updatedAt: now,
+      name: null,
+      email: null,
+      phone: null,
+      passwordHash: null,
+      passwordUpdate: null,
+      passwordHistory: [],
+      registration: now,
+      status: true,
+      labels: [],
+      emailVerification: false,
+      phoneVerification: false,
+      mfa: false,
+      prefs: {},
+      accessedAt: now,
+    }
+    const issued = await this.store.transaction(async () => {
+      const limit = project.settings.security.limit
+      if (limit > 0 && (await this.store.users.count(project.id)) >= limit) throw new AppwriteException('user_count_exceeded')
+      await this.store.users.insert(project.id, user)
+      return this.sessions.create(caller, user, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] })
+    })
+    await this.publishUser(caller, user, 'create', accountModel(user, []), 'user.create')
+    await this.sessions.announceCreated(caller, issued)
+    return issued
+  }
+
+  async updateName(caller: Caller, name: string) {
+    return this.update(caller, 'name', async (user) => ({ ...user, name }))
+  }
+
+  /** Needs the old password when the user has one; honours password history, dictionary and personal data. */
+  async updatePassword(caller: Caller, input: { password: string; oldPassword: string }) {
+    return this.update(caller, 'password', async (user) => {
+      if (user.passwordUpdate && user.passwordHash && !(await verifyPassword(user.passwordHash, input.oldPassword))) {
+        throw new AppwriteException('user_invalid_credentials')
+      }
+      this.checkNewPassword(caller, input.password, user)
+      const historyLimit = caller.project.settings.security.passwordHistory
+      if (historyLimit > 0) {
+        for (const old of user.passwordHistory) {
+          if (await verifyPassword(old, input.password)) throw new AppwriteException('password_recently_used')
+        }
+      }
+      const passwordHash = await hashPassword(input.password)
+      const history = historyLimit > 0 ? [...user.passwordHistory, passwordHash].slice(-historyLimit) : []
+      return { ...user, passwordHash, passwordHistory: history, passwordUpdate: formatDate(this.clock.now()) }
+    })
+  }
+
+  /** Changes the email (and sets the password when the user had none, converting an anonymous account). */
+  async updateEmail(caller: Caller, input: { email: string; password: string }) {
+    const email = input.email.toLowerCase()
+    return this.update(caller, 'email', async (user) => {
+      const passwordHash = await this.checkOrSetPassword(user, input.password)
+      const project = caller.project.id
+      const identity = await this.store.identities.findOne(project, { provider_email: email })
+      if (identity && identity.userId !== user.id) throw new AppwriteException('general_bad_request')
+      if (await this.store.targets.findOne(project, { identifier: email })) throw new AppwriteException('user_target_already_exists')
+      const now = formatDate(this.clock.now())
+      const emailTarget = (await this.store.targets.list(project, { user_id: user.id })).find((t) => t.providerType === 'email')
+      if (emailTarget) await this.store.targets.update(project, { ...emailTarget, identifier: email, updatedAt: now })
+      else await this.store.targets.insert(project, this.newTarget(user.id, 'email', email, now))
+      return {
+        ...user,
+        email,
+        emailVerification: false,
+        passwordHash,
+        passwordUpdate: user.passwordUpdate ?? now,
+      }
+    }, (error) => (error instanceof UniqueViolation ? new AppwriteException('general_bad_request') : error))
+  }
+
+  async updatePhone(caller: Caller, input: { phone: string; password: string }) {
+    return this.update(caller, 'phone', async (user) => {
+      const passwordHash = await this.checkOrSetPassword(user, input.password)
+      const project = caller.project.id
+      if (await this.store.targets.findOne(project, { identifier: input.phone })) throw new AppwriteException('user_target_already_exists')
+      const now = formatDate(this.clock.now())
+      const smsTarget = (await this.store.targets.list(project, { user_id: user.id })).find((t) => t.providerType === 'sms')
+      if (smsTarget) await this.store.targets.update(project, { ...smsTarget, identifier: input.phone, updatedAt: now })
+      else await this.store.targets.insert(project, this.newTarget(user.id, 'sms', input.phone, now))
+      return { ...user, phone: input.phone, phoneVerification: false, passwordHash, passwordUpdate: user.passwordUpdate ?? now }
+    }, (error) => (error instanceof UniqueViolation ? new AppwriteException('user_phone_already_exists') : error))
+  }
+
+  async getPrefs(caller: Caller) {
+    return requireUser(caller).prefs
+  }
+
+  /** Replaces all prefs; too large (as Appwrite measures JSON) is a structure error. */
+  async updatePrefs(caller: Caller, prefs: Record<string, unknown>) {
+    if (phpJsonLength(prefs) > PREFS_LIMIT) {
+      throw new AppwriteException(
+        'document_invalid_structure',
+        `Invalid document structure: Attribute "prefs" has invalid type. Value must be a valid string and no longer than ${PREFS_LIMIT} chars`,
+      )
+    }
+    return this.update(caller, 'prefs', async (user) => ({ ...user, prefs }))
+  }
+
+  /** Blocks the caller's own account. Its sessions stay, but every later request with them is `user_blocked`. */
+  async updateStatus(caller: Caller) {
+    return this.update(caller, 'status', async (user) => ({ ...user, status: false }))
+  }
+
+  async listIdentities(caller: Caller, queries: Query[]) {
+    const user = requireUser(caller)
+    const all = await this.store.identities.list(caller.project.id, { user_id: user.id })
+    const rows = applyCursor(all.map(identityModel), queries, 'Identity')
+    const { total, items } = evaluate(rows.records, rows.queries)
+    return { total, identities: items }
+  }
+
+  async deleteIdentity(caller: Caller, identityId: string) {
+    const user = requireUser(caller)
+    const identity = await this.store.identities.get(caller.project.id, identityId)
+    if (!identity || identity.userId !== user.id) throw new AppwriteException('user_identity_not_found')
+    await this.store.transaction(() => this.store.identities.delete(caller.project.id, identityId))
+    await this.bus.publish({
+      projectId: caller.project.id,
+      pattern: 'users.[userId].identities.[identityId].delete',
+      params: { userId: user.id, identityId },
+      payload: identityModel(identity),
+      caller,
+      audit: { event: 'identity.delete', userId: user.id },
+    })
+  }
+
+  /** The caller's audit log, newest first; the default page is all of it (5000). */
+  async listLogs(caller: Caller, queries: Query[]) {
+    const user = requireUser(caller)
+    const { limit, offset } = pageOf(queries, { limit: 5000 })
+    const where = { user_id: user.id }
+    const [total, logs] = await Promise.all([
+      this.store.logs.count(caller.project.id, where),
+      this.store.logs.list(caller.project.id, where, { newestFirst: true, limit, offset }),
+    ])
+    return { total, logs: logs.map((l) => logModel(l, this.countryName)) }
+  }
+
+  private checkNewPassword(caller: Caller, password: string, user: { id: string; email: string | null; name: string | null; phone: string | null }) {
+    const security = caller.project.settings.security
+    if (security.passwordDictionary && isCommonPassword(password)) throw invalidParam('password', newPasswordValidator.description)
+    if (security.personalDataCheck && containsPersonalData(password, user)) throw new AppwriteException('password_personal_data')
+  }
+
+  /** Verifies the password of a user who has one; a user without one (anonymous) gets this one set. */
+  private async checkOrSetPassword(user: UserRecord, password: string): Promise<string | null> {
+    if (user.passwordUpdate && user.passwordHash) {
+      if (!(await verifyPassword(user.passwordHash, password))) throw new AppwriteException('user_invalid_credentials')
+      return user.passwordHash
+    }
+    return hashPassword(password)
+  }
+
+  /** Reads the caller fresh, applies `change`, stores it in one transaction and publishes `users.<id>.update.<field>`. */
+  private async update(
+    caller: Caller,
+    field: UserField,
+    change: (user: UserRecord) => Promise<UserRecord>,
+    mapError: (error: unknown) => unknown = (e) => e,
+  ) {
+    const project = caller.project.id
+    const current = requireUser(caller)
+    const result = await this.store
+      .transaction(async () => {
+        const user = (await this.store.users.get(project, current.id)) ?? current
+        const changed = await change(user)
+        changed.updatedAt = formatDate(this.clock.now())
+        await this.store.users.update(project, changed)
+        return changed
+      })
+      .catch((error) => {
+        throw mapError(error)
+      })
+    caller.user = result
+    const model = accountModel(result, await this.targetsOf(caller, result.id))
+    await this.publishUser(caller, result, `update.${field}`, model, 'user.update')
+    return model
+  }
+
+  private targetsOf(caller: Caller, userId: string): Promise<TargetRecord[]> {
+    return this.store.targets.list(caller.project.id, { user_id: userId })
+  }
+
+  private newTarget(userId: string, providerType: TargetRecord['providerType'], identifier: string, now: string): TargetRecord {
+    return { id: uniqueId(), createdAt: now, updatedAt: now, userId, name: '', providerId: null, providerType, identifier }
+  }
+
+  private publishUser(caller: Caller, user: UserRecord, action: string, model: object, audit: string): Promise<void> {
+    return this.bus.publish({
+      projectId: caller.project.id,
+      pattern: `users.[userId].${action}`,
+      params: { userId: user.id },
+      payload: model as Record<string, unknown>,
+      caller,
+      audit: { event: audit, userId: user.id },
+    })
+  }
+}
+
+/** Applies the first cursor query of a list: the named item must exist, else `general_cursor_not_found`. */
+export function applyCursor<T extends { $id: string }>(records: T[], queries: Query[], noun: string): { records: T[]; queries: Query[] } {
+  const cursor = queries.find((q) => q.method === 'cursorAfter' || q.method === 'cursorBefore')
+  if (!cursor) return { records, queries }
+  const id = cursor.values[0] as string
+  const at = records.findIndex((r) => r.$id === id)
+  if (at < 0) throw new AppwriteException('general_cursor_not_found', `${noun} '${id}' for the 'cursor' value not found.`)
+  const rest = queries.filter((q) => q !== cursor)
+  return { records: cursor.method === 'cursorAfter' ? records.slice(at + 1) : records.slice(0, at), queries: rest }
+}

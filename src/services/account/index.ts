@@ -1,0 +1,28 @@
+import type { RouteDefinition } from '../../http/route.js'
+import create from './routes/create.js'
+import createAnonymousSession from './routes/createAnonymousSession.js'
+import createEmailPasswordSession from './routes/createEmailPasswordSession.js'
+import createJWT from './routes/createJWT.js'
+import deleteIdentity from './routes/deleteIdentity.js'
+import deleteSession from './routes/deleteSession.js'
+import deleteSessions from './routes/deleteSessions.js'
+import get from './routes/get.js'
+import getPrefs from './routes/getPrefs.js'
+import getSession from './routes/getSession.js'
+import listIdentities from './routes/listIdentities.js'
+import listLogs from './routes/listLogs.js'
+import listSessions from './routes/listSessions.js'
+import updateEmail from './routes/updateEmail.js'
+import updateName from './routes/updateName.js'
+import updatePassword from './routes/updatePassword.js'
+import updatePhone from './routes/updatePhone.js'
+import updatePrefs from './routes/updatePrefs.js'
+import updateSession from './routes/updateSession.js'
+import updateStatus from './routes/updateStatus.js'
+
+/** The account service's routes (BEHAVIORS §10). */
+export const accountRoutes: RouteDefinition<any>[] = [
+  create, get, createEmailPasswordSession, createAnonymousSession, listSessions, deleteSessions, getSession,
+  updateSession, deleteSession, updateName, updatePassword, updateEmail, updatePhone, getPrefs, updatePrefs,
+  updateStatus, createJWT, listLogs, listIdentities, deleteIdentity,
+]

@@ -1,0 +1,14 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+
+/** account.updateName */
+export default defineRoute({
+  operation: 'account.updateName',
+  method: 'PATCH',
+  path: '/v1/account/name',
+  scope: 'account',
+  params: { name: p.text(128) },
+  async handle({ params, caller, services }) {
+    return { status: 200, body: await services.account.updateName(caller, params.name) }
+  },
+})

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto'
+import type { ProjectTemplate } from '../config/appwrite-json.js'
+import type { Clock } from '../domain/dates.js'
+import { unknownCountry, type CountryName } from '../domain/models.js'
+import { userRoles } from '../domain/permissions.js'
+import { EventBus } from '../events/bus.js'
+import type { Caller } from '../http/caller.js'
+import { RateLimiter } from '../http/rate-limit.js'
+import type { Store } from '../store/types.js'
+import { AccountService } from './account/account-service.js'
+import { subscribeAuditLog } from './account/audit-log.js'
+import { JwtIssuer } from './account/jwt.js'
+import { SessionService } from './account/session-service.js'
+import { ProjectRegistry } from './projects/project-registry.js'
+
+/** Everything a route can reach. Routes get services, never the store. */
+export interface Services {
+  clock: Clock
+  bus: EventBus
+  projects: ProjectRegistry
+  sessions: SessionService
+  account: AccountService
+  rateLimiter: RateLimiter
+  countryName: CountryName
+  /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
+  roles(caller: Caller): Promise<string[]>
+  roleProviders: ((caller: Caller) => Promise<string[]>)[]
+  /** The factors a session needs before it may leave the MFA routes. */
+  minimumFactors(caller: Caller): number
+}
+
+export interface ServiceOptions {
+  store: Store
+  template: ProjectTemplate
+  clock: Clock
+  rateLimits: boolean
+  onListenerError?: (error: unknown) => void
+}
+
+/** Builds every service once, wired to one store, bus and clock. */
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const { store, template, clock } = options
+  const bus = new EventBus(options.onListenerError)
+  let jwtSecret = await store.getMeta('jwt_secret')
+  if (!jwtSecret) {
+    jwtSecret = randomBytes(32).toString('hex')
+    await store.setMeta('jwt_secret', jwtSecret)
+  }
+  const countryName = unknownCountry
+  const sessions = new SessionService(store, clock, bus, new JwtIssuer(jwtSecret, clock), countryName)
+  const account = new AccountService(store, clock, bus, sessions, countryName)
+  subscribeAuditLog(bus, store, clock)
+  const services: Services = {
+    clock,
+    bus,
+    projects: new ProjectRegistry(store, template, clock),
+    sessions,
+    account,
+    rateLimiter: new RateLimiter(options.rateLimits),
+    countryName,
+    roleProviders: [],
+    async roles(caller) {
+      const extra = await Promise.all(services.roleProviders.map((provide) => provide(caller)))
+      return [...userRoles(caller.user), ...extra.flat()]
+    },
+    minimumFactors(caller) {
+      const user = caller.user
+      return user?.mfa && (user.emailVerification || user.phoneVerification) ? 2 : 1
+    },
+  }
+  return services
+}

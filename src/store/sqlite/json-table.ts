@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3'
+import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where } from '../types.js'
+
+/** Maps a record to the values of the table's extra columns. */
+export type ColumnMap<R> = Record<string, (record: R) => Scalar>
+
+const toSql = (v: Scalar) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)
+
+/**
+ * One SQLite table of JSON records. Statements are prepared once per shape and reused, so a lookup by ID or by
+ * an indexed column costs one index probe.
+ */
+export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
+  private readonly statements = new Map<string, Database.Statement>()
+  private readonly columnNames: string[]
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly name: string,
+    private readonly columns: ColumnMap<R>,
+  ) {
+    this.columnNames = Object.keys(columns)
+  }
+
+  private stmt(key: string, sql: () => string): Database.Statement {
+    let s = this.statements.get(key)
+    if (!s) {
+      s = this.db.prepare(sql())
+      this.statements.set(key, s)
+    }
+    return s
+  }
+
+  private whereClause(where: Where): { sql: string; values: Scalar[]; key: string } {
+    const keys = Object.keys(where).sort()
+    const parts = ['project_id = ?']
+    const values: Scalar[] = []
+    for (const k of keys) {
+      const column = k === 'id' ? 'id' : this.columnNames.includes(k) ? k : null
+      if (!column) throw new Error(`${this.name}: ${k} is not a filterable column`)
+      if (where[k] === null) parts.push(`${column} IS NULL`)
+      else {
+        parts.push(`${column} = ?`)
+        values.push(toSql(where[k]))
+      }
+    }
+    return { sql: parts.join(' AND '), values, key: keys.map((k) => `${k}${where[k] === null ? '!' : ''}`).join(',') }
+  }
+
+  async get(projectId: string, id: string): Promise<R | null> {
+    const row = this.stmt('get', () => `SELECT data FROM ${this.name} WHERE project_id = ? AND id = ?`).get(projectId, id) as
+      | { data: string }
+      | undefined
+    return row ? (JSON.parse(row.data) as R) : null
+  }
+
+  async findOne(projectId: string, where: Where): Promise<R | null> {
+    const w = this.whereClause(where)
+    const row = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`).get(
+      projectId,
+      ...w.values,
+    ) as { data: string } | undefined
+    return row ? (JSON.parse(row.data) as R) : null
+  }
+
+  async list(projectId: string, where: Where = {}, options: ListOptions = {}): Promise<R[]> {
+    const w = this.whereClause(where)
+    const order = options.newestFirst ? 'DESC' : 'ASC'
+    const rows = this.stmt(
+      `list:${w.key}:${order}`,
+      () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
+    ).all(projectId, ...w.values, options.limit ?? -1, options.offset ?? 0) as { data: string }[]
+    return rows.map((r) => JSON.parse(r.data) as R)
+  }
+
+  async count(projectId: string, where: Where = {}): Promise<number> {
+    const w = this.whereClause(where)
+    const row = this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql}`).get(
+      projectId,
+      ...w.values,
+    ) as { n: number }
+    return row.n
+  }
+
+  async insert(projectId: string, record: R): Promise<void> {
+    const cols = ['project_id', 'id', ...this.columnNames, 'data']
+    const values = [projectId, record.id, ...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record)]
+    this.guard(() =>
+      this.stmt('insert', () => `INSERT INTO ${this.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+        ...values,
+      ),
+    )
+  }
+
+  async update(projectId: string, record: R): Promise<boolean> {
+    const sets = [...this.columnNames.map((c) => `${c} = ?`), 'data = ?'].join(', ')
+    const values = [...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record), projectId, record.id]
+    const result = this.guard(() =>
+      this.stmt('update', () => `UPDATE ${this.name} SET ${sets} WHERE project_id = ? AND id = ?`).run(...values),
+    )
+    return result.changes > 0
+  }
+
+  async delete(projectId: string, id: string): Promise<boolean> {
+    return this.stmt('delete', () => `DELETE FROM ${this.name} WHERE project_id = ? AND id = ?`).run(projectId, id).changes > 0
+  }
+
+  async deleteWhere(projectId: string, where: Where): Promise<number> {
+    const w = this.whereClause(where)
+    return this.stmt(`deleteWhere:${w.key}`, () => `DELETE FROM ${this.name} WHERE ${w.sql}`).run(projectId, ...w.values).changes
+  }
+
+  wipe(projectId: string): void {
+    this.stmt('wipe', () => `DELETE FROM ${this.name} WHERE project_id = ?`).run(projectId)
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work()
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        // "UNIQUE constraint failed: users.project_id, users.email" → the last column names the rule.
+        const column = /\.(\w+)$/.exec((error as Error).message)?.[1] ?? 'id'
+        throw new UniqueViolation(column)
+      }
+      throw error
+    }
+  }
+}

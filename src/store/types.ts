@@ -1,0 +1,172 @@
+/**
+ * The store: small tables of JSON records, every row owned by a project. The interface is asynchronous and
+ * says nothing about SQL dialects, so a PostgreSQL implementation can stand beside the SQLite one.
+ */
+export type Scalar = string | number | boolean | null
+
+/** Equality filters on a table's indexed columns. */
+export type Where = Record<string, Scalar>
+
+export interface ListOptions {
+  /** Newest first when true; insertion order otherwise. */
+  newestFirst?: boolean
+  limit?: number
+  offset?: number
+}
+
+/** Thrown by a table when a unique column would repeat; services turn it into their catalogue error. */
+export class UniqueViolation extends Error {
+  constructor(readonly column: string) {
+    super(`unique violation on ${column}`)
+  }
+}
+
+export interface Table<R extends { id: string }> {
+  get(projectId: string, id: string): Promise<R | null>
+  findOne(projectId: string, where: Where): Promise<R | null>
+  list(projectId: string, where?: Where, options?: ListOptions): Promise<R[]>
+  count(projectId: string, where?: Where): Promise<number>
+  insert(projectId: string, record: R): Promise<void>
+  /** Replaces the record with the same id; false when there is none. */
+  update(projectId: string, record: R): Promise<boolean>
+  delete(projectId: string, id: string): Promise<boolean>
+  deleteWhere(projectId: string, where: Where): Promise<number>
+}
+
+export interface UserRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  name: string | null
+  email: string | null
+  phone: string | null
+  passwordHash: string | null
+  passwordUpdate: string | null
+  /** Hashes of earlier passwords, newest last, for the password-history rule. */
+  passwordHistory: string[]
+  registration: string
+  status: boolean
+  labels: string[]
+  emailVerification: boolean
+  phoneVerification: boolean
+  mfa: boolean
+  prefs: Record<string, unknown>
+  accessedAt: string
+}
+
+export interface DeviceInfo {
+  osCode: string
+  osName: string
+  osVersion: string
+  clientType: string
+  clientCode: string
+  clientName: string
+  clientVersion: string
+  clientEngine: string
+  clientEngineVersion: string
+  deviceName: string
+  deviceBrand: string
+  deviceModel: string
+}
+
+export interface SessionRecord extends DeviceInfo {
+  id: string
+  userId: string
+  createdAt: string
+  updatedAt: string
+  expire: string
+  provider: string
+  providerUid: string
+  providerAccessToken: string
+  providerAccessTokenExpiry: string
+  providerRefreshToken: string
+  /** sha256 of the secret; the secret itself is never stored. */
+  secretHash: string
+  ip: string
+  countryCode: string
+  factors: string[]
+  mfaUpdatedAt: string
+}
+
+export interface TokenRecord {
+  id: string
+  userId: string
+  createdAt: string
+  /** Appwrite's token types: verification, recovery, magic-url, phone, oauth2, generic, email-otp, invite. */
+  type: string
+  secretHash: string
+  expire: string
+  phrase: string
+}
+
+export interface IdentityRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  userId: string
+  provider: string
+  providerUid: string
+  providerEmail: string
+  providerAccessToken: string
+  providerAccessTokenExpiry: string
+  providerRefreshToken: string
+}
+
+export interface TargetRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  userId: string
+  name: string
+  providerId: string | null
+  providerType: 'email' | 'sms' | 'push'
+  identifier: string
+}
+
+export interface LogRecord extends DeviceInfo {
+  id: string
+  userId: string
+  event: string
+  mode: string
+  ip: string
+  time: string
+  userEmail: string
+  userName: string
+  countryCode: string
+}
+
+/** An email or SMS the emulator "sent", kept for the control API. */
+export interface MessageRecord {
+  id: string
+  createdAt: string
+  channel: 'email' | 'sms'
+  to: string
+  subject: string
+  text: string
+  html: string
+  data: Record<string, string>
+}
+
+export interface ProjectRecord {
+  id: string
+  createdAt: string
+}
+
+export interface Store {
+  readonly projects: Table<ProjectRecord>
+  readonly users: Table<UserRecord>
+  readonly sessions: Table<SessionRecord>
+  readonly tokens: Table<TokenRecord>
+  readonly identities: Table<IdentityRecord>
+  readonly targets: Table<TargetRecord>
+  readonly logs: Table<LogRecord>
+  readonly messages: Table<MessageRecord>
+  /** Instance-wide values, such as the JWT signing key. */
+  getMeta(key: string): Promise<string | null>
+  setMeta(key: string, value: string): Promise<void>
+  /** Runs `work` with every write in one transaction; nested calls join the outer one. */
+  transaction<T>(work: () => Promise<T>): Promise<T>
+  /** Deletes every row of one project. */
+  wipeProject(projectId: string): Promise<void>
+  close(): Promise<void>
+}
