@@ -7,7 +7,7 @@ import { registerBodyParsers, parseQueryString, BODY_LIMIT } from './http/body.j
 import { registerRoute } from './http/pipeline.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
-import { accountRoutes } from './services/account/index.js'
+import { routeTable } from './services/routes.js'
 import { createServices, type Services } from './services/index.js'
 import type { Store } from './store/types.js'
 import { resolveCaller } from './http/resolve-caller.js'
@@ -103,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return reply.code(204).send()
   })
 
-  for (const route of accountRoutes) registerRoute(server, route, services)
+  for (const route of routeTable) registerRoute(server, route, services)
   registerControlRoutes(server, services, options.store, Date.now())
   return { server, services, store: options.store }
 }

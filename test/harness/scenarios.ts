@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AppEvent } from '../../src/events/bus.js'
+import { createTestApp, USERS, type TestApp, type TestRequest, type TestResponse } from './app.js'
+
+export interface Scenario {
+  name: string
+  /** Sign in as a seeded user first; a guest when left out. */
+  as?: keyof typeof USERS
+  before?(app: TestApp, ctx: ScenarioContext): Promise<void>
+  request: TestRequest | ((ctx: ScenarioContext) => TestRequest)
+  expect: {
+    status: number
+    /** The error type, for failures. */
+    type?: string
+    message?: string | RegExp
+    /** A partial match of the JSON body. */
+    body?: Record<string, unknown> | unknown[]
+    /** Keys that must never appear in the body. */
+    absent?: string[]
+    headers?: Record<string, string | RegExp | undefined>
+  }
+  /** Counts of events by pattern with `*` wildcards, e.g. `{ 'users.*.sessions.*.create': 1 }`. */
+  events?: Record<string, number>
+  after?(res: TestResponse, app: TestApp, ctx: ScenarioContext): Promise<void>
+}
+
+export interface ScenarioContext {
+  cookie?: string
+  [key: string]: unknown
+}
+
+const matchesPattern = (pattern: string, name: string) =>
+  new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`).test(name)
+
+/** Runs a table of scenarios against fresh in-process apps; failures first, then the happy path. */
+export function scenarios(title: string, rows: Scenario[]): void {
+  describe(title, () => {
+    let app: TestApp | undefined
+    afterEach(async () => {
+      await app?.close()
+      app = undefined
+    })
+    for (const row of rows) {
+      it(row.name, async () => {
+        app = await createTestApp()
+        const ctx: ScenarioContext = {}
+        if (row.as) ctx.cookie = await app.signIn(USERS[row.as])
+        await row.before?.(app, ctx)
+        const seen: AppEvent[] = []
+        const unsubscribe = app.services.bus.subscribe((e) => void seen.push(e))
+        const req = typeof row.request === 'function' ? row.request(ctx) : row.request
+        const res = await app.request({ cookie: ctx.cookie, ...req })
+        unsubscribe()
+        const e = row.expect
+        expect(res.status, res.text).toBe(e.status)
+        if (e.type) expect(res.body.type).toBe(e.type)
+        if (e.message !== undefined) expect(res.body.message).toMatch(e.message)
+        if (e.type) expect(res.body.version).toBe('1.5.11')
+        if (e.body) expect(res.body).toMatchObject(e.body)
+        for (const key of e.absent ?? []) expect(res.body).not.toHaveProperty(key)
+        for (const [name, want] of Object.entries(e.headers ?? {})) {
+          const got = res.headers[name.toLowerCase()]
+          if (want === undefined) expect(got).toBeUndefined()
+          else if (want instanceof RegExp) expect(String(got)).toMatch(want)
+          else expect(got).toBe(want)
+        }
+        for (const [pattern, count] of Object.entries(row.events ?? {})) {
+          expect(seen.filter((ev) => matchesPattern(pattern, ev.name)).length, `events ${pattern}`).toBe(count)
+        }
+        await row.after?.(res, app, ctx)
+      })
+    }
+  })
+}
