@@ -72,7 +72,7 @@ export async function createTestApp(options: { template?: ProjectTemplate; rateL
     }
     const res = await app.server.inject({ method: r.method, url: r.url, headers, payload })
     let body: unknown = res.body
-    if (String(res.headers['content-type'] ?? '').startsWith('application/json')) body = JSON.parse(res.body)
+    if (res.body && String(res.headers['content-type'] ?? '').startsWith('application/json')) body = JSON.parse(res.body)
     return { status: res.statusCode, headers: res.headers as TestResponse["headers"], body, text: res.body }
   }
   return {
