@@ -5,8 +5,18 @@ import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import { sendJson } from '../http/respond.js'
 
-/** The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
+
+/**
+ * The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. It answers
+ * loopback clients only, so an emulator bound to a public address does not hand its outbox to the network.
+ */
 export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number): void {
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/_emulator/') && !LOOPBACK.test(req.socket.remoteAddress ?? '')) {
+      throw new AppwriteException('general_access_forbidden', 'The emulator control API answers loopback clients only.')
+    }
+  })
   app.get('/_emulator/health', async (_req, reply) =>
     sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((Date.now() - startedAt) / 1000) }),
   )

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startEmulator } from '../../src/index.js'
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
+const children: ChildProcess[] = []
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+/** Starts the compiled CLI and waits for its banner; resolves with the API URL and the output so far. */
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`no banner in 10 s:\n${out}`)), 10_000)
+    const check = () => {
+      const m = /API:\s+(http:\/\/\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        res({ child, url: m[1], output: () => out })
+      }
+    }
+    child.stdout!.on('data', check)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      rej(new Error(`exited ${code}:\n${out}`))
+    })
+  })
+}
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  return new Promise((res) => child.on('exit', (code) => res({ code, output })))
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+
+describe('appwrite-emulator start', () => {
+  it('prints a banner, answers health, logs one line per request and stops on SIGTERM', async () => {
+    const { child, url, output } = await start(['start', '--port', '0', '--in-memory'])
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
+    expect(output()).toMatch(/Data:\s+in memory/)
+    expect(output()).toMatch(/Config:\s+none/)
+    const health = await fetch(url.replace('/v1', '/_emulator/health'))
+    expect(health.status).toBe(200)
+    expect(await health.json()).toMatchObject({ status: 'pass' })
+    await fetch(`${url}/account?secret=hunter2`, { headers: { 'x-appwrite-project': 'p1' } })
+    await new Promise((r) => setTimeout(r, 100))
+    const lines = output().split('\n').filter((l) => l.includes('/v1/account'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('"level":30')
+    expect(lines[0]).toContain('GET /v1/account?secret=*** 401')
+    child.kill('SIGTERM')
+    expect(await exited(child)).toBe(0)
+  })
+
+  it('keeps data on disk across restarts with --data, and reads flags from the environment', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'awe-data-'))
+    const first = await start(['start'], { APPWRITE_EMULATOR_PORT: '0', APPWRITE_EMULATOR_DATA: data })
+    expect(first.output()).toContain(`Data:     ${data}`)
+    const created = await fetch(`${first.url}/account`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': 'persist' },
+      body: JSON.stringify({ userId: 'keep', email: 'keep@example.test', password: 'password123' }),
+    })
+    expect(created.status).toBe(201)
+    first.child.kill('SIGINT')
+    expect(await exited(first.child)).toBe(0)
+    const second = await start(['start', '--port', '0', '--data', data])
+    const login = await fetch(`${second.url}/account/sessions/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': 'persist' },
+      body: JSON.stringify({ email: 'keep@example.test', password: 'password123' }),
+    })
+    expect(login.status).toBe(201)
+  })
+
+  it('stops on an invalid config, naming the file, the JSON path and the problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-cfg-'))
+    const file = join(dir, 'appwrite.json')
+    writeFileSync(file, JSON.stringify({ projectId: 'ok', buckets: [{ $id: 'b', compression: 'brotli' }] }))
+    const { code, output } = await run(['start', '--port', '0', '--in-memory', '--config', file])
+    expect(code).toBe(1)
+    expect(output).toContain(`${file}: $.buckets[0].compression: must be one of none, gzip, zstd`)
+  })
+
+  it('refuses bad flags with usage', async () => {
+    expect((await run(['start', '--port', 'abc'])).code).toBe(2)
+    expect((await run(['serve'])).code).toBe(2)
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.output).toContain('--in-memory')
+  })
+})
+
+describe('startEmulator()', () => {
+  it('gives url, stop, reset and messages for a test-suite global setup', async () => {
+    const emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent' })
+    const post = () =>
+      fetch(`${emulator.url}/account`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-appwrite-project': 'suite' },
+        body: JSON.stringify({ userId: 'u1', email: 'u1@example.test', password: 'password123' }),
+      })
+    expect((await post()).status).toBe(201)
+    expect((await post()).status).toBe(409)
+    await emulator.reset('suite')
+    expect((await post()).status).toBe(201)
+    expect(await emulator.messages('suite')).toEqual([])
+    const control = await fetch(`${emulator.origin}/_emulator/projects/suite/messages`)
+    expect(await control.json()).toEqual({ total: 0, messages: [] })
+    const reset = await fetch(`${emulator.origin}/_emulator/projects/suite`, { method: 'DELETE' })
+    expect(reset.status).toBe(204)
+    expect((await post()).status).toBe(201)
+    await emulator.stop()
+  })
+
+  it('loads the config: a project it does not name gets its settings on first use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-cfg-'))
+    writeFileSync(join(dir, 'appwrite.json'), JSON.stringify({ projectId: 'named', settings: { auth: { methods: { anonymous: false } } } }))
+    const emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent', config: join(dir, 'appwrite.json') })
+    for (const project of ['named', 'other-project']) {
+      const res = await fetch(`${emulator.url}/account/sessions/anonymous`, { method: 'POST', headers: { 'x-appwrite-project': project } })
+      expect((await res.json()).type).toBe('user_auth_method_unsupported')
+    }
+    await emulator.stop()
+  })
+})
