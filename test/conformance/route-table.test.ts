@@ -1,0 +1,158 @@
+import { expect, it } from 'vitest'
+import type { RouteDefinition } from '../../src/http/route.js'
+import { routeTable } from '../../src/services/routes.js'
+import { describeWithShared } from '../harness/shared.js'
+import { clientSpec, type SpecOperation } from '../harness/spec.js'
+
+/**
+ * Client operations of the 1.5 spec that have no route yet. Adding a route must remove its line here, and this
+ * list may only shrink: an operation with no route that is not listed fails, and so does a listed one that has a route.
+ */
+const PENDING = [
+  'PATCH /account/mfa',
+  'POST /account/mfa/authenticators/{type}',
+  'PUT /account/mfa/authenticators/{type}',
+  'DELETE /account/mfa/authenticators/{type}',
+  'POST /account/mfa/challenge',
+  'PUT /account/mfa/challenge',
+  'GET /account/mfa/factors',
+  'GET /account/mfa/recovery-codes',
+  'POST /account/mfa/recovery-codes',
+  'PATCH /account/mfa/recovery-codes',
+  'POST /account/recovery',
+  'PUT /account/recovery',
+  'PUT /account/sessions/magic-url',
+  'GET /account/sessions/oauth2/{provider}',
+  'PUT /account/sessions/phone',
+  'POST /account/sessions/token',
+  'POST /account/targets/push',
+  'PUT /account/targets/{targetId}/push',
+  'DELETE /account/targets/{targetId}/push',
+  'POST /account/tokens/email',
+  'POST /account/tokens/magic-url',
+  'GET /account/tokens/oauth2/{provider}',
+  'POST /account/tokens/phone',
+  'POST /account/verification',
+  'PUT /account/verification',
+  'POST /account/verification/phone',
+  'PUT /account/verification/phone',
+  'GET /avatars/browsers/{code}',
+  'GET /avatars/credit-cards/{code}',
+  'GET /avatars/favicon',
+  'GET /avatars/flags/{code}',
+  'GET /avatars/image',
+  'GET /avatars/initials',
+  'GET /avatars/qr',
+  'GET /databases/{databaseId}/collections/{collectionId}/documents',
+  'POST /databases/{databaseId}/collections/{collectionId}/documents',
+  'GET /databases/{databaseId}/collections/{collectionId}/documents/{documentId}',
+  'PATCH /databases/{databaseId}/collections/{collectionId}/documents/{documentId}',
+  'DELETE /databases/{databaseId}/collections/{collectionId}/documents/{documentId}',
+  'GET /functions/{functionId}/executions',
+  'POST /functions/{functionId}/executions',
+  'GET /functions/{functionId}/executions/{executionId}',
+  'POST /graphql',
+  'POST /graphql/mutation',
+  'GET /locale',
+  'GET /locale/codes',
+  'GET /locale/continents',
+  'GET /locale/countries',
+  'GET /locale/countries/eu',
+  'GET /locale/countries/phones',
+  'GET /locale/currencies',
+  'GET /locale/languages',
+  'POST /messaging/topics/{topicId}/subscribers',
+  'DELETE /messaging/topics/{topicId}/subscribers/{subscriberId}',
+  'GET /storage/buckets/{bucketId}/files',
+  'POST /storage/buckets/{bucketId}/files',
+  'GET /storage/buckets/{bucketId}/files/{fileId}',
+  'PUT /storage/buckets/{bucketId}/files/{fileId}',
+  'DELETE /storage/buckets/{bucketId}/files/{fileId}',
+  'GET /storage/buckets/{bucketId}/files/{fileId}/download',
+  'GET /storage/buckets/{bucketId}/files/{fileId}/preview',
+  'GET /storage/buckets/{bucketId}/files/{fileId}/view',
+  'GET /teams',
+  'POST /teams',
+  'GET /teams/{teamId}',
+  'PUT /teams/{teamId}',
+  'DELETE /teams/{teamId}',
+  'GET /teams/{teamId}/memberships',
+  'POST /teams/{teamId}/memberships',
+  'GET /teams/{teamId}/memberships/{membershipId}',
+  'PATCH /teams/{teamId}/memberships/{membershipId}',
+  'DELETE /teams/{teamId}/memberships/{membershipId}',
+  'PATCH /teams/{teamId}/memberships/{membershipId}/status',
+  'GET /teams/{teamId}/prefs',
+  'PUT /teams/{teamId}/prefs',
+]
+
+type ParamShape = { name: string; required: boolean }
+
+/** `/v1/account/sessions/:sessionId` → `/account/sessions/{sessionId}`. */
+const toTemplate = (path: string, basePath: string) => path.slice(basePath.length).replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+const key = (method: string, template: string) => `${method} ${template}`
+
+/** Path params in template order, then query params, then body properties in the spec's order. */
+function specParams(op: SpecOperation): ParamShape[] {
+  const parameters = op.operation.parameters ?? []
+  const fromParameters = (where: string) => parameters.filter((p) => p.in === where).map((p) => ({ name: p.name, required: p.required ?? false }))
+  const body = Object.values(op.operation.requestBody?.content ?? {})[0]?.schema
+  const fromBody = Object.keys(body?.properties ?? {}).map((name) => ({ name, required: body?.required?.includes(name) ?? false }))
+  return [...fromParameters('path'), ...fromParameters('query'), ...fromBody]
+}
+
+/** The route's params with its path params first (in path order), the rest in declaration order. */
+function routeParams(route: RouteDefinition): ParamShape[] {
+  const pathNames = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!)
+  const all = Object.entries(route.params).map(([name, spec]) => ({ name, required: spec.required }))
+  return [...pathNames.map((n) => all.find((p) => p.name === n) ?? { name: n, required: true }), ...all.filter((p) => !pathNames.includes(p.name))]
+}
+
+function specRateLimit(op: SpecOperation) {
+  const x = op.operation['x-appwrite']
+  if (!x['rate-limit']) return undefined
+  return { limit: x['rate-limit'], window: x['rate-time'], keys: Array.isArray(x['rate-key']) ? x['rate-key'] : [x['rate-key']] }
+}
+
+function routeRateLimit(route: RouteDefinition) {
+  const r = route.rateLimit
+  return r && r.limit > 0 ? { limit: r.limit, window: r.window, keys: r.keys } : undefined
+}
+
+describeWithShared('route table against client-openapi3.json', () => {
+  const spec = clientSpec()
+  const byKey = new Map(spec.operations.map((op) => [key(op.method, op.template), op]))
+  const rows = routeTable.map((route) => ({ route, name: key(route.method, route.path) }))
+
+  it('has one route per method and path', () => {
+    const names = rows.map((r) => r.name)
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([])
+  })
+
+  it.each(rows)('$name matches its spec operation', ({ route }) => {
+    const op = byKey.get(key(route.method, toTemplate(route.path, spec.basePath)))
+    if (!op) throw new Error(`${route.method} ${route.path} is not a client operation in the spec`)
+    const x = op.operation['x-appwrite']
+    expect(route.operation, 'operation name = <tag>.<SDK method>').toBe(`${op.operation.tags?.[0]}.${x.method}`)
+    expect(route.scope, 'scope').toBe(x.scope)
+    const want = specParams(op)
+    const got = routeParams(route)
+    const sorted = (ps: ParamShape[]) => [...ps].sort((a, b) => a.name.localeCompare(b.name))
+    expect(sorted(got), 'params by name and required-ness').toEqual(sorted(want))
+    // Appwrite validates params in declaration order, so the order decides which error a client sees first.
+    expect(got.map((p) => p.name), 'param order').toEqual(want.map((p) => p.name))
+    expect(routeRateLimit(route), 'rate limit (x-appwrite rate-limit/rate-time/rate-key)').toEqual(specRateLimit(op))
+  })
+
+  it('lists exactly the operations without a route as PENDING', () => {
+    const routed = new Set(rows.map((r) => key(r.route.method, toTemplate(r.route.path, spec.basePath))))
+    const missing = spec.operations.map((op) => key(op.method, op.template)).filter((k) => !routed.has(k))
+    const implemented = spec.operations.length - missing.length
+    console.log(`route table: ${implemented}/${spec.operations.length} client operations implemented`)
+    const stale = PENDING.filter((k) => !missing.includes(k))
+    const unlisted = missing.filter((k) => !PENDING.includes(k))
+    expect(stale, 'these have a route now (or are not in the spec): remove them from PENDING').toEqual([])
+    expect(unlisted, 'these spec operations have no route and are not PENDING').toEqual([])
+    expect(new Set(PENDING).size, 'PENDING has duplicates').toBe(PENDING.length)
+  })
+})

@@ -1,0 +1,356 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import vm from 'node:vm'
+import type * as AppwriteModule from 'appwrite'
+import { WebSocket as NodeWebSocket } from 'ws'
+
+/**
+ * Runs the official web SDK `appwrite@14.0.1` unchanged in Node, one isolated browser per simulated user.
+ *
+ * Each user gets its own `vm` context running the SDK's browser build (`dist/iife/sdk.js`, byte for byte), with
+ * the globals a browser tab would give it: `window` (the context itself), `fetch` (Node's fetch behind a per-user
+ * cookie jar), `localStorage` (per user, so `cookieFallback` is per user), `WebSocket` (the `ws` package, sending
+ * the user's cookies on the handshake), and Node's own `FormData`/`File`/`Blob`. The browser build reaches the
+ * network only through `window.fetch` and never loads `cross-fetch` or `isomorphic-form-data`, so nothing
+ * process-wide is patched and alice, bob and a guest can act at the same moment without sharing anything.
+ * See SDK-NOTES.md for why the ESM build cannot be used as is in Node.
+ */
+
+/** The SDK's exports (`Client`, `Account`, `ID`, `AppwriteException`, …), typed from the package. */
+export type AppwriteSdk = typeof AppwriteModule
+export type { Models } from 'appwrite'
+
+/** One HTTP exchange the SDK made, recorded for the spec check in `spec.ts`. */
+export interface RecordedResponse {
+  /** The simulated user who made the call. */
+  user: string
+  method: string
+  url: string
+  /** The URL path, e.g. `/v1/account/sessions/current`. */
+  path: string
+  status: number
+  contentType: string
+  /** The raw body text. */
+  text: string
+  /** The parsed body when the content type is JSON; `undefined` when there is none or it does not parse. */
+  body: unknown
+  /** The JSON parse error, when a JSON content type carried something else. */
+  parseError?: string
+}
+
+/** Collects responses; the e2e tests drain it after each test and validate everything in it. */
+export class ResponseRecorder {
+  private records: RecordedResponse[] = []
+  private pending = new Set<Promise<void>>()
+
+  /** Records a response without consuming the caller's copy of the body. */
+  capture(user: string, method: string, url: URL, response: Response): void {
+    const task = response
+      .clone()
+      .text()
+      .then((text) => {
+        const contentType = response.headers.get('content-type') ?? ''
+        const record: RecordedResponse = { user, method, url: url.href, path: url.pathname, status: response.status, contentType, text, body: undefined }
+        if (contentType.includes('application/json')) {
+          try {
+            record.body = JSON.parse(text)
+          } catch (error) {
+            record.parseError = (error as Error).message
+          }
+        }
+        this.records.push(record)
+      })
+      .finally(() => this.pending.delete(task))
+    this.pending.add(task)
+  }
+
+  /** Everything recorded so far, oldest first, emptying the recorder. */
+  async take(): Promise<RecordedResponse[]> {
+    await Promise.all(this.pending)
+    const out = this.records
+    this.records = []
+    return out
+  }
+}
+
+/** The recorder every `sdkUser` writes to unless given another. */
+export const sdkResponses = new ResponseRecorder()
+
+interface StoredCookie {
+  name: string
+  value: string
+  /** Host-only cookies carry the exact host; domain cookies a suffix. */
+  host: string
+  hostOnly: boolean
+  path: string
+  expires: number | null
+}
+
+/** A small RFC 6265 cookie jar: enough for Appwrite's two session cookies (host-only or domain, path, expiry). */
+export class CookieJar {
+  /** When false the jar neither stores nor sends anything, like a browser blocking third-party cookies. */
+  enabled = true
+  private cookies = new Map<string, StoredCookie>()
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Takes the response's `Set-Cookie` headers for the request URL. */
+  store(url: URL, setCookies: string[]): void {
+    if (!this.enabled) return
+    for (const line of setCookies) {
+      const [pair = '', ...attributes] = line.split(';')
+      const eq = pair.indexOf('=')
+      if (eq <= 0) continue
+      const cookie: StoredCookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), host: url.hostname, hostOnly: true, path: '/', expires: null }
+      let maxAge: number | null = null
+      for (const attribute of attributes) {
+        const [key = '', ...rest] = attribute.split('=')
+        const value = rest.join('=').trim()
+        switch (key.trim().toLowerCase()) {
+          case 'expires': {
+            const at = Date.parse(value)
+            if (!Number.isNaN(at)) cookie.expires = at
+            break
+          }
+          case 'max-age':
+            maxAge = Number(value)
+            break
+          case 'domain':
+            if (value) {
+              cookie.host = value.replace(/^\./, '').toLowerCase()
+              cookie.hostOnly = false
+            }
+            break
+          case 'path':
+            if (value.startsWith('/')) cookie.path = value
+            break
+        }
+      }
+      if (maxAge !== null && !Number.isNaN(maxAge)) cookie.expires = this.now() + maxAge * 1000
+      // A browser refuses a cookie for a domain the response's host is not within.
+      if (!cookie.hostOnly && !domainMatches(url.hostname, cookie.host)) continue
+      const key = `${cookie.name};${cookie.host};${cookie.path}`
+      if (cookie.expires !== null && cookie.expires <= this.now()) this.cookies.delete(key)
+      else this.cookies.set(key, cookie)
+    }
+  }
+
+  /** The `Cookie` header a browser would send to `url`, or '' for none. */
+  header(url: URL): string {
+    if (!this.enabled) return ''
+    return this.live()
+      .filter((c) => (c.hostOnly ? c.host === url.hostname : domainMatches(url.hostname, c.host)))
+      .filter((c) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ')
+  }
+
+  /** A stored cookie's raw (URL-encoded) value. */
+  get(name: string): string | undefined {
+    return this.live().find((c) => c.name === name)?.value
+  }
+
+  names(): string[] {
+    return this.live().map((c) => c.name)
+  }
+
+  /** Forgets one cookie by name (all domains and paths), e.g. to leave only the `_legacy` twin. */
+  delete(name: string): void {
+    for (const [key, c] of this.cookies) if (c.name === name) this.cookies.delete(key)
+  }
+
+  clear(): void {
+    this.cookies.clear()
+  }
+
+  private live(): StoredCookie[] {
+    const now = this.now()
+    return [...this.cookies.values()].filter((c) => c.expires === null || c.expires > now)
+  }
+}
+
+const domainMatches = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`)
+
+/** `window.localStorage` for one user. */
+export class MemoryStorage {
+  private items = new Map<string, string>()
+  get length() {
+    return this.items.size
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null
+  }
+  getItem(key: string): string | null {
+    return this.items.get(String(key)) ?? null
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(String(key), String(value))
+  }
+  removeItem(key: string): void {
+    this.items.delete(String(key))
+  }
+  clear(): void {
+    this.items.clear()
+  }
+}
+
+/** Chrome 70 on Windows 10: the User-Agent of Appwrite's own account tests, so device fields are known. */
+export const CHROME_70_WINDOWS_10 =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.77 Safari/537.36'
+
+export interface SdkUserOptions {
+  /** A label for failure messages and the recorder; default `user`. */
+  name?: string
+  /** Keep and send cookies (default true). False models a cross-site page whose browser blocks the API's cookies. */
+  cookies?: boolean
+  /** An `Origin` header for every request, as a page on another site would send. None by default. */
+  origin?: string
+  userAgent?: string
+  recorder?: ResponseRecorder
+}
+
+/** A simulated browser user: its own SDK instance, cookie jar and localStorage. */
+export interface SdkUser {
+  name: string
+  /** This user's copy of the SDK module: `sdk.ID.unique()`, `sdk.AppwriteException`, `new sdk.Teams(client)`, … */
+  sdk: AppwriteSdk
+  client: AppwriteModule.Client
+  account: AppwriteModule.Account
+  cookies: CookieJar
+  localStorage: MemoryStorage
+  /** `localStorage.cookieFallback` as the SDK stored it, or null. */
+  readonly fallback: string | null
+  /** A new `Client` in the same browser (same cookies and localStorage), pointed at the same project. */
+  newClient(): AppwriteModule.Client
+  /** Messages the SDK wrote with `console.warn`/`console.error` (e.g. its localStorage notice). */
+  warnings: string[]
+  /** Closes any realtime sockets this user opened. */
+  close(): void
+}
+
+/** What `sdkUser` needs from a running emulator. */
+export interface EmulatorEndpoint {
+  /** The API endpoint, e.g. `http://127.0.0.1:8080/v1`. */
+  url: string
+}
+
+let compiledSdk: vm.Script | undefined
+function sdkScript(): vm.Script {
+  if (!compiledSdk) {
+    const require = createRequire(import.meta.url)
+    const file = join(dirname(require.resolve('appwrite/package.json')), 'dist', 'iife', 'sdk.js')
+    compiledSdk = new vm.Script(readFileSync(file, 'utf8'), { filename: file })
+  }
+  return compiledSdk
+}
+
+/** Starts a simulated browser user of the official SDK against `emulator` and `projectId`. */
+export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: SdkUserOptions = {}): SdkUser {
+  const name = options.name ?? 'user'
+  const recorder = options.recorder ?? sdkResponses
+  const cookies = new CookieJar()
+  cookies.enabled = options.cookies ?? true
+  const localStorage = new MemoryStorage()
+  const warnings: string[] = []
+  const sockets = new Set<NodeWebSocket>()
+  const userAgent = options.userAgent ?? CHROME_70_WINDOWS_10
+
+  const browserFetch = async (input: string | URL, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(String(input))
+    const method = (init.method ?? 'GET').toUpperCase()
+    const headers = new Headers(init.headers)
+    headers.set('user-agent', userAgent)
+    if (options.origin) headers.set('origin', options.origin)
+    const cookieHeader = cookies.header(url)
+    if (cookieHeader) headers.set('cookie', cookieHeader)
+    const response = await fetch(url, { ...init, method, headers })
+    cookies.store(url, response.headers.getSetCookie())
+    recorder.capture(name, method, url, response)
+    return response
+  }
+
+  // The SDK's realtime client calls `new WebSocket(url)`; a browser would send the page's cookies with it.
+  class BrowserWebSocket extends NodeWebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      const httpUrl = new URL(String(address).replace(/^ws/, 'http'))
+      const cookieHeader = cookies.header(httpUrl)
+      super(address, protocols, {
+        headers: { 'user-agent': userAgent, ...(cookieHeader && { cookie: cookieHeader }) },
+        ...(options.origin && { origin: options.origin }),
+      })
+      sockets.add(this)
+      this.addEventListener('close', () => sockets.delete(this))
+    }
+  }
+
+  const record = (level: string) => (...args: unknown[]) => void warnings.push(`${level}: ${args.map(String).join(' ')}`)
+  const context = vm.createContext({
+    fetch: browserFetch,
+    localStorage,
+    WebSocket: BrowserWebSocket,
+    FormData,
+    File,
+    Blob,
+    Headers,
+    Request,
+    Response,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    AbortController,
+    setTimeout,
+    clearTimeout,
+    setInterval,
+    clearInterval,
+    console: { ...console, warn: record('warn'), error: record('error') },
+    // The OAuth2 methods navigate by assigning `window.location.href`; tests can read it back.
+    location: { href: 'http://localhost/' },
+    navigator: { userAgent },
+  })
+  vm.runInContext('globalThis.window = globalThis', context)
+  sdkScript().runInContext(context)
+  const sdk = (context as { Appwrite: AppwriteSdk }).Appwrite
+
+  const newClient = () => new sdk.Client().setEndpoint(emulator.url).setProject(projectId)
+  const client = newClient()
+  return {
+    name,
+    sdk,
+    client,
+    account: new sdk.Account(client),
+    cookies,
+    localStorage,
+    get fallback() {
+      return localStorage.getItem('cookieFallback')
+    },
+    newClient,
+    warnings,
+    close() {
+      for (const socket of sockets) socket.terminate()
+    },
+  }
+}
+
+/** The fields of an `AppwriteException` a test checks; the class itself differs per user (one realm each). */
+export interface AppwriteErrorShape {
+  name: string
+  message: string
+  code: number
+  type: string
+  response: unknown
+}
+
+/** Awaits a call that must fail and returns its AppwriteException; throws a readable error when it succeeds. */
+export async function appwriteError(call: Promise<unknown>): Promise<AppwriteErrorShape> {
+  let result: unknown
+  try {
+    result = await call
+  } catch (error) {
+    const e = error as Partial<AppwriteErrorShape>
+    if (e?.name !== 'AppwriteException') throw error
+    return e as AppwriteErrorShape
+  }
+  throw new Error(`expected an AppwriteException, got success: ${JSON.stringify(result)?.slice(0, 300)}`)
+}
