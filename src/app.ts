@@ -33,6 +33,8 @@ export interface App {
 const ALLOW_HEADERS =
   'Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type, Access-Control-Allow-Origin, Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Locale, X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent'
 
+const LOGS_REQUESTS = new Set(['info', 'debug', 'trace'])
+
 // Secrets can travel in query strings (verification links, OAuth2 tokens); they never reach the log.
 const redact = (url: string) => url.replace(/([?&](?:secret|password|jwt|otp)=)[^&]*/gi, '$1***')
 
@@ -69,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     })
   })
   server.addHook('onResponse', async (req, reply) => {
-    req.log.info(`${req.method} ${redact(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
+    if (LOGS_REQUESTS.has(req.log.level)) req.log.info(`${req.method} ${redact(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
   })
 
   server.setErrorHandler(async (error, req, reply) => {

@@ -274,8 +274,7 @@ export class AccountService {
     const result = await this.store
       .transaction(async () => {
         const user = (await this.store.users.get(project, current.id)) ?? current
-        const changed = await change(user)
-        changed.updatedAt = formatDate(this.clock.now())
+        const changed = { ...(await change(user)), updatedAt: formatDate(this.clock.now()) }
         await this.store.users.update(project, changed)
         return changed
       })

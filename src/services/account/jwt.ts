@@ -1,6 +1,9 @@
-import { errors, jwtVerify, SignJWT } from 'jose'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Clock } from '../../domain/dates.js'
+
+// jose is loaded on first use: most runs never see a JWT, and start-up time counts.
+let jose: Promise<typeof import('jose')> | null = null
+const loadJose = () => (jose ??= import('jose'))
 
 const LIFETIME_SECONDS = 900
 const LEEWAY_SECONDS = 10
@@ -13,7 +16,8 @@ export class JwtIssuer {
     this.key = new TextEncoder().encode(secret)
   }
 
-  sign(userId: string, sessionId: string): Promise<string> {
+  async sign(userId: string, sessionId: string): Promise<string> {
+    const { SignJWT } = await loadJose()
     const exp = Math.floor(this.clock.now() / 1000) + LIFETIME_SECONDS
     return new SignJWT({ userId, sessionId }).setProtectedHeader({ typ: 'JWT', alg: 'HS256' }).setExpirationTime(exp).sign(this.key)
   }
@@ -21,6 +25,7 @@ export class JwtIssuer {
   /** The claims of a valid token; otherwise 401 `user_jwt_invalid` with Appwrite's reason. */
   async verify(token: string): Promise<{ userId: string; sessionId: string }> {
     if (token.split('.').length !== 3) throw invalid('Incomplete segments')
+    const { errors, jwtVerify } = await loadJose()
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],

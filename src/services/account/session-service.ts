@@ -49,8 +49,7 @@ export class SessionService {
     if (!session || Date.parse(session.expire) < this.clock.now()) return null
     const user = await this.store.users.get(project.id, userId)
     if (!user) return null
-    await this.touch(project, user)
-    return { user, session }
+    return { user: await this.touch(project, user), session }
   }
 
   /** The user of a JWT, or null (a guest) when its session no longer exists. */
@@ -154,13 +153,16 @@ export class SessionService {
   }
 
   /** Records access at most once a day, as Appwrite does. */
-  private async touch(project: Project, user: UserRecord): Promise<void> {
+  private async touch(project: Project, user: UserRecord): Promise<UserRecord> {
     const now = this.clock.now()
-    if (now - Date.parse(user.accessedAt) < DAY_MS) return
-    user.accessedAt = formatDate(now)
-    await this.store.transaction(async () => {
+    if (now - Date.parse(user.accessedAt) < DAY_MS) return user
+    const accessedAt = formatDate(now)
+    return this.store.transaction(async () => {
       const fresh = await this.store.users.get(project.id, user.id)
-      if (fresh) await this.store.users.update(project.id, { ...fresh, accessedAt: user.accessedAt })
+      if (!fresh) return user
+      const touched = { ...fresh, accessedAt }
+      await this.store.users.update(project.id, touched)
+      return touched
     })
   }
 

@@ -6,6 +6,17 @@ export type ColumnMap<R> = Record<string, (record: R) => Scalar>
 
 const toSql = (v: Scalar) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)
 
+/** Freezes a parsed record all the way down, so a cached record cannot be changed behind the store's back. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
+const MAX_CACHED_READS = 10_000
+
 /**
  * One SQLite table of JSON records. Statements are prepared once per shape and reused, so a lookup by ID or by
  * an indexed column costs one index probe.
@@ -13,6 +24,11 @@ const toSql = (v: Scalar) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)
 export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   private readonly statements = new Map<string, Database.Statement>()
   private readonly columnNames: string[]
+  /**
+   * Results of recent reads, keyed by query and arguments. Any write to the table empties it, and so does a
+   * rolled-back transaction (see SqliteStore), so it never serves a value the database does not hold.
+   */
+  private readonly reads = new Map<string, unknown>()
 
   constructor(
     private readonly db: Database.Database,
@@ -47,42 +63,58 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     return { sql: parts.join(' AND '), values, key: keys.map((k) => `${k}${where[k] === null ? '!' : ''}`).join(',') }
   }
 
+  private cached<T>(key: string, read: () => T): T {
+    if (this.reads.has(key)) return this.reads.get(key) as T
+    const value = deepFreeze(read())
+    if (this.reads.size >= MAX_CACHED_READS) this.reads.clear()
+    this.reads.set(key, value)
+    return value
+  }
+
+  /** Forgets every cached read (after a write or a rollback). */
+  invalidate(): void {
+    this.reads.clear()
+  }
+
   async get(projectId: string, id: string): Promise<R | null> {
-    const row = this.stmt('get', () => `SELECT data FROM ${this.name} WHERE project_id = ? AND id = ?`).get(projectId, id) as
-      | { data: string }
-      | undefined
-    return row ? (JSON.parse(row.data) as R) : null
+    return this.cached(`get|${projectId}|${id}`, () => {
+      const data = this.stmt('get', () => `SELECT data FROM ${this.name} WHERE project_id = ? AND id = ?`).pluck().get(projectId, id) as string | undefined
+      return data === undefined ? null : (JSON.parse(data) as R)
+    })
   }
 
   async findOne(projectId: string, where: Where): Promise<R | null> {
     const w = this.whereClause(where)
-    const row = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`).get(
-      projectId,
-      ...w.values,
-    ) as { data: string } | undefined
-    return row ? (JSON.parse(row.data) as R) : null
+    return this.cached(`one|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
+      const data = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`)
+        .pluck()
+        .get(projectId, ...w.values) as string | undefined
+      return data === undefined ? null : (JSON.parse(data) as R)
+    })
   }
 
   async list(projectId: string, where: Where = {}, options: ListOptions = {}): Promise<R[]> {
     const w = this.whereClause(where)
     const order = options.newestFirst ? 'DESC' : 'ASC'
-    const rows = this.stmt(
-      `list:${w.key}:${order}`,
-      () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
-    ).all(projectId, ...w.values, options.limit ?? -1, options.offset ?? 0) as { data: string }[]
-    return rows.map((r) => JSON.parse(r.data) as R)
+    const limit = options.limit ?? -1
+    const offset = options.offset ?? 0
+    return this.cached(`list|${projectId}|${w.key}|${JSON.stringify(w.values)}|${order}|${limit}|${offset}`, () => {
+      const rows = this.stmt(`list:${w.key}:${order}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
+        .pluck()
+        .all(projectId, ...w.values, limit, offset) as string[]
+      return rows.map((data) => JSON.parse(data) as R)
+    })
   }
 
   async count(projectId: string, where: Where = {}): Promise<number> {
     const w = this.whereClause(where)
-    const row = this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql}`).get(
-      projectId,
-      ...w.values,
-    ) as { n: number }
-    return row.n
+    return this.cached(`count|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
+      return this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql}`).pluck().get(projectId, ...w.values) as number
+    })
   }
 
   async insert(projectId: string, record: R): Promise<void> {
+    this.invalidate()
     const cols = ['project_id', 'id', ...this.columnNames, 'data']
     const values = [projectId, record.id, ...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record)]
     this.guard(() =>
@@ -93,6 +125,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async update(projectId: string, record: R): Promise<boolean> {
+    this.invalidate()
     const sets = [...this.columnNames.map((c) => `${c} = ?`), 'data = ?'].join(', ')
     const values = [...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record), projectId, record.id]
     const result = this.guard(() =>
@@ -102,15 +135,18 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async delete(projectId: string, id: string): Promise<boolean> {
+    this.invalidate()
     return this.stmt('delete', () => `DELETE FROM ${this.name} WHERE project_id = ? AND id = ?`).run(projectId, id).changes > 0
   }
 
   async deleteWhere(projectId: string, where: Where): Promise<number> {
+    this.invalidate()
     const w = this.whereClause(where)
     return this.stmt(`deleteWhere:${w.key}`, () => `DELETE FROM ${this.name} WHERE ${w.sql}`).run(projectId, ...w.values).changes
   }
 
   wipe(projectId: string): void {
+    this.invalidate()
     this.stmt('wipe', () => `DELETE FROM ${this.name} WHERE project_id = ?`).run(projectId)
   }
 

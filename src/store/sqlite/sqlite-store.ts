@@ -79,6 +79,8 @@ export class SqliteStore implements Store {
           return result
         } catch (error) {
           this.db.exec('ROLLBACK')
+          // Reads cached during the transaction may hold rolled-back values.
+          for (const table of this.tables) table.invalidate()
           throw error
         }
       }),

@@ -1,0 +1,83 @@
+// npm run bench: the emulator against a bare Fastify server returning the same bytes, in one run.
+// Prints requests/s and p99 for each, their ratio, and start-up time, each beside its target.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
+const PROJECT = 'bench'
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: 10, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+/** Starts the compiled CLI and measures the time until /_emulator/health first answers 200. */
+async function startTimed() {
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const t0 = performance.now()
+  const child = spawn(process.execPath, [CLI, 'start', '--in-memory', '--port', String(port), '--log-level', 'silent'], { stdio: 'ignore' })
+  const origin = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 500; i++) {
+    try {
+      const res = await fetch(`${origin}/_emulator/health`)
+      if (res.status === 200) return { child, origin, startupMs: performance.now() - t0 }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 2))
+  }
+  child.kill()
+  throw new Error('emulator did not start')
+}
+
+const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
+
+const startups = []
+for (let i = 0; i < 3; i++) {
+  const { child, startupMs } = await startTimed()
+  startups.push(startupMs)
+  child.kill()
+  await new Promise((r) => child.on('exit', r))
+}
+const { child, origin } = await startTimed()
+try {
+  const headers = { 'content-type': 'application/json', 'x-appwrite-project': PROJECT }
+  await fetch(`${origin}/v1/account`, { method: 'POST', headers, body: JSON.stringify({ userId: 'bench', email: 'bench@example.test', password: 'bench-password' }) })
+  const login = await fetch(`${origin}/v1/account/sessions/email`, { method: 'POST', headers, body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }) })
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const account = await fetch(`${origin}/v1/account`, { headers: { ...headers, cookie } })
+  const accountBytes = Buffer.from(await account.arrayBuffer())
+  const accountHeaders = Object.fromEntries(account.headers)
+
+  const bare = spawn(process.execPath, [BARE], { stdio: ['pipe', 'pipe', 'inherit'] })
+  bare.stdin.end(JSON.stringify({ headers: accountHeaders, body: accountBytes.toString('base64') }))
+  const barePort = await new Promise((resolve) => bare.stdout.once('data', (d) => resolve(String(d).trim())))
+  const bareUrl = `http://127.0.0.1:${barePort}`
+
+  const bareGet = await cannon({ url: `${bareUrl}/v1/account`, headers: { ...headers, cookie } })
+  const emuGet = await cannon({ url: `${origin}/v1/account`, headers: { ...headers, cookie } })
+  const emuLogin = await cannon({
+    url: `${origin}/v1/account/sessions/email`,
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }),
+  })
+  bare.kill()
+
+  const median = [...startups].sort((a, b) => a - b)[1]
+  const ratio = emuGet.requests.average / bareGet.requests.average
+  console.log(`\nappwrite-emulator bench (${DURATION}s per run, 10 connections, node ${process.version})\n`)
+  line('start-up to first 200 (median of 3)', `${median.toFixed(0)} ms`, '<= 300 ms', median <= 300)
+  line('bare Fastify GET /v1/account', `${bareGet.requests.average.toFixed(0)} req/s`, '', true)
+  line('  p99', `${bareGet.latency.p99} ms`, '', true)
+  line('emulator GET /v1/account (cookie)', `${emuGet.requests.average.toFixed(0)} req/s`, '', emuGet.non2xx === 0)
+  line('  p99', `${emuGet.latency.p99} ms`, '', true)
+  line('  ratio to bare', `${(ratio * 100).toFixed(0)} %`, '>= 40 %', ratio >= 0.4)
+  line('emulator POST /v1/account/sessions/email', `${emuLogin.requests.average.toFixed(0)} req/s`, '', emuLogin.non2xx === 0)
+  line('  p99', `${emuLogin.latency.p99} ms`, '', true)
+  if (emuGet.non2xx || emuLogin.non2xx) console.log(`\nnon-2xx answers: GET ${emuGet.non2xx}, login ${emuLogin.non2xx}`)
+} finally {
+  child.kill()
+}
