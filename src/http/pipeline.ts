@@ -142,6 +142,7 @@ function sendResult(reply: FastifyReply, result: RouteResult, caller: Caller): F
     reply.header('X-Fallback-Cookies', '[]')
   }
   reply.code(result.status)
+  if (result.raw) return reply.type(result.raw.contentType).send(result.raw.data)
   if (result.status === 204 || result.body === undefined) return reply.send()
   return sendJson(reply, result.body)
 }

@@ -29,6 +29,8 @@ export interface RouteResult {
   startSession?: { userId: string; secret: string; expire: string }
   /** The caller's session ended: expire the cookies and send `X-Fallback-Cookies: []`. */
   endSession?: boolean
+  /** A binary body (an image, a file) sent as is with its content type, instead of JSON `body`. */
+  raw?: { contentType: string; data: Buffer }
 }
 
 export interface HandlerContext<S extends ParamSpecs> {
