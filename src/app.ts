@@ -20,6 +20,8 @@ export interface AppOptions {
   rateLimits?: boolean
   /** Honour X-Forwarded-For for the client IP. */
   trustProxy?: boolean
+  /** Relay emails to this SMTP server, e.g. `smtp://127.0.0.1:1025` (Mailpit). */
+  smtp?: string | null
   /** A pino logger config, or false for silence (tests). */
   logger?: FastifyServerOptions['logger']
 }
@@ -53,7 +55,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     template: options.template,
     clock,
     rateLimits: options.rateLimits ?? false,
-    onListenerError: (error) => server.log.error({ err: error }, 'event listener failed'),
+    log: server.log,
+    smtp: options.smtp ?? null,
   })
   await registerBodyParsers(server)
 

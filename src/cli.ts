@@ -16,6 +16,7 @@ Options (each also as an environment variable):
   --in-memory         keep nothing on disk (APPWRITE_EMULATOR_IN_MEMORY=true)
   --rate-limits       enforce Appwrite's rate limits (APPWRITE_EMULATOR_RATE_LIMITS=true)
   --trust-proxy       take the client IP from X-Forwarded-For (APPWRITE_EMULATOR_TRUST_PROXY=true)
+  --smtp <url>        also relay emails to an SMTP server, e.g. smtp://127.0.0.1:1025 (APPWRITE_EMULATOR_SMTP)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
   -h, --help          show this help
 `
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         'rate-limits': { type: 'boolean' },
         'trust-proxy': { type: 'boolean' },
         'log-level': { type: 'string' },
+        smtp: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -60,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['rate-limits'] && { rateLimits: true }),
     ...(values['trust-proxy'] && { trustProxy: true }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
+    ...(values.smtp !== undefined && { smtp: values.smtp }),
   }
   if (values.port !== undefined && !/^\d+$/.test(values.port)) {
     process.stderr.write(`appwrite-emulator: --port must be a whole number from 0 to 65535, got "${values.port}"\n`)

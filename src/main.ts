@@ -39,6 +39,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     template,
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
+    smtp: options.smtp,
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
   })
   await server.listen({ port: options.port, host: options.host })

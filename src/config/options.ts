@@ -14,6 +14,8 @@ export interface EmulatorOptions {
   trustProxy: boolean
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string
+  /** Relay emails to this SMTP server as well, e.g. `smtp://127.0.0.1:1025`. */
+  smtp: string | null
 }
 
 /** Each flag's environment variable. */
@@ -26,6 +28,7 @@ export const ENV = {
   rateLimits: 'APPWRITE_EMULATOR_RATE_LIMITS',
   trustProxy: 'APPWRITE_EMULATOR_TRUST_PROXY',
   logLevel: 'APPWRITE_EMULATOR_LOG_LEVEL',
+  smtp: 'APPWRITE_EMULATOR_SMTP',
 } as const
 
 export class OptionsError extends Error {}
@@ -44,6 +47,8 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
   if (config === null && existsSync(resolve(cwd, 'appwrite.json'))) config = 'appwrite.json'
   const logLevel = given.logLevel ?? env[ENV.logLevel] ?? 'info'
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new OptionsError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`)
+  const smtp = given.smtp !== undefined ? given.smtp : env[ENV.smtp] ?? null
+  if (smtp !== null && !/^smtps?:\/\/[^/\s]+/.test(smtp)) throw new OptionsError(`--smtp must be a URL such as smtp://127.0.0.1:1025, got "${smtp}"`)
   return {
     port,
     host: given.host ?? env[ENV.host] ?? '127.0.0.1',
@@ -53,5 +58,6 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     rateLimits: given.rateLimits ?? truthy(env[ENV.rateLimits]),
     trustProxy: given.trustProxy ?? truthy(env[ENV.trustProxy]),
     logLevel,
+    smtp,
   }
 }

@@ -12,6 +12,9 @@ import { subscribeAuditLog } from './account/audit-log.js'
 import { JwtIssuer } from './account/jwt.js'
 import { SessionService } from './account/session-service.js'
 import { ProjectRegistry } from './projects/project-registry.js'
+import { TokenService } from './account/token-service.js'
+import { Outbox } from '../outbox/outbox.js'
+import type { FastifyBaseLogger } from 'fastify'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -20,6 +23,9 @@ export interface Services {
   projects: ProjectRegistry
   sessions: SessionService
   account: AccountService
+  tokens: TokenService
+  /** Every email and SMS the emulator sends goes here. */
+  outbox: Outbox
   rateLimiter: RateLimiter
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -34,13 +40,15 @@ export interface ServiceOptions {
   template: ProjectTemplate
   clock: Clock
   rateLimits: boolean
-  onListenerError?: (error: unknown) => void
+  log: FastifyBaseLogger
+  /** Relay emails to this SMTP server (`smtp://host:port`) besides keeping them in the outbox. */
+  smtp?: string | null
 }
 
 /** Builds every service once, wired to one store, bus and clock. */
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { store, template, clock } = options
-  const bus = new EventBus(options.onListenerError)
+  const bus = new EventBus((error) => options.log.error({ err: error }, 'event listener failed'))
   let jwtSecret = await store.getMeta('jwt_secret')
   if (!jwtSecret) {
     jwtSecret = randomBytes(32).toString('hex')
@@ -56,6 +64,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     projects: new ProjectRegistry(store, template, clock),
     sessions,
     account,
+    tokens: new TokenService(store, clock),
+    outbox: new Outbox(store, clock, options.log, options.smtp ?? null),
     rateLimiter: new RateLimiter(options.rateLimits),
     countryName,
     roleProviders: [],

@@ -147,6 +147,52 @@ export interface MessageRecord {
   data: Record<string, string>
 }
 
+/** An MFA challenge waiting for its code (email and phone keep a hash of the code sent). */
+export interface ChallengeRecord {
+  id: string
+  userId: string
+  createdAt: string
+  type: 'totp' | 'email' | 'phone' | 'recoveryCode'
+  codeHash: string
+  expire: string
+}
+
+/** An MFA authenticator. The TOTP secret must stay readable to check codes, so it is the one secret kept as is. */
+export interface AuthenticatorRecord {
+  id: string
+  userId: string
+  createdAt: string
+  updatedAt: string
+  type: 'totp'
+  verified: boolean
+  secret: string
+}
+
+export interface TeamRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  name: string
+  /** Confirmed members. */
+  total: number
+  prefs: Record<string, unknown>
+}
+
+export interface MembershipRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  teamId: string
+  userId: string
+  roles: string[]
+  invited: string
+  /** '' until the invitation is accepted. */
+  joined: string
+  confirm: boolean
+  /** sha256 of the invitation secret; '' once used. */
+  secretHash: string
+}
+
 export interface ProjectRecord {
   id: string
   createdAt: string
@@ -161,6 +207,10 @@ export interface Store {
   readonly targets: Table<TargetRecord>
   readonly logs: Table<LogRecord>
   readonly messages: Table<MessageRecord>
+  readonly challenges: Table<ChallengeRecord>
+  readonly authenticators: Table<AuthenticatorRecord>
+  readonly teams: Table<TeamRecord>
+  readonly memberships: Table<MembershipRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>

@@ -44,4 +44,19 @@ ${recordTable('logs', ['user_id TEXT NOT NULL'], ['CREATE INDEX logs_user ON log
 ${recordTable('messages', [])}
 `,
   },
+  {
+    version: 2,
+    sql: `
+${recordTable('challenges', ['user_id TEXT NOT NULL'], ['CREATE INDEX challenges_user ON challenges (project_id, user_id);'])}
+${recordTable('authenticators', ['user_id TEXT NOT NULL', 'type TEXT NOT NULL'], [
+  'CREATE UNIQUE INDEX authenticators_user_type ON authenticators (project_id, user_id, type);',
+])}
+${recordTable('teams', [])}
+${recordTable('memberships', ['team_id TEXT NOT NULL', 'user_id TEXT NOT NULL'], [
+  'CREATE INDEX memberships_team ON memberships (project_id, team_id);',
+  'CREATE UNIQUE INDEX memberships_team_user ON memberships (project_id, team_id, user_id);',
+  'CREATE INDEX memberships_user ON memberships (project_id, user_id);',
+])}
+`,
+  },
 ]

@@ -3,6 +3,10 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type {
+  AuthenticatorRecord,
+  ChallengeRecord,
+  MembershipRecord,
+  TeamRecord,
   IdentityRecord,
   LogRecord,
   MessageRecord,
@@ -26,6 +30,10 @@ export class SqliteStore implements Store {
   readonly targets: SqliteJsonTable<TargetRecord>
   readonly logs: SqliteJsonTable<LogRecord>
   readonly messages: SqliteJsonTable<MessageRecord>
+  readonly challenges: SqliteJsonTable<ChallengeRecord>
+  readonly authenticators: SqliteJsonTable<AuthenticatorRecord>
+  readonly teams: SqliteJsonTable<TeamRecord>
+  readonly memberships: SqliteJsonTable<MembershipRecord>
   private readonly tables: SqliteJsonTable<any>[]
   private readonly inTransaction = new AsyncLocalStorage<true>()
   private queue: Promise<unknown> = Promise.resolve()
@@ -44,7 +52,14 @@ export class SqliteStore implements Store {
     this.targets = new SqliteJsonTable(db, 'targets', { user_id: (t) => t.userId, identifier: (t) => t.identifier })
     this.logs = new SqliteJsonTable(db, 'logs', { user_id: (l) => l.userId })
     this.messages = new SqliteJsonTable(db, 'messages', {})
-    this.tables = [this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects]
+    this.challenges = new SqliteJsonTable(db, 'challenges', { user_id: (c) => c.userId })
+    this.authenticators = new SqliteJsonTable(db, 'authenticators', { user_id: (a) => a.userId, type: (a) => a.type })
+    this.teams = new SqliteJsonTable(db, 'teams', {})
+    this.memberships = new SqliteJsonTable(db, 'memberships', { team_id: (m) => m.teamId, user_id: (m) => m.userId })
+    this.tables = [
+      this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
+      this.challenges, this.authenticators, this.teams, this.memberships,
+    ]
   }
 
   /** Opens (creating when needed) the database at `file`, or an in-memory one for `:memory:`, and migrates it. */
