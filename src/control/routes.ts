@@ -13,7 +13,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
  */
 export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number): void {
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/_emulator/') && !LOOPBACK.test(req.socket.remoteAddress ?? '')) {
+    if ((req.url.startsWith('/_emulator/projects/') || req.url.startsWith('/_emulator/health')) && !LOOPBACK.test(req.socket.remoteAddress ?? '')) {
       throw new AppwriteException('general_access_forbidden', 'The emulator control API answers loopback clients only.')
     }
   })

@@ -3,7 +3,7 @@ import { formatDate, type Clock } from '../../domain/dates.js'
 import { resolveCustomId, uniqueId } from '../../domain/ids.js'
 import { accountModel, identityModel, logModel, type CountryName } from '../../domain/models.js'
 import type { Query } from '../../domain/query/parse.js'
-import { evaluate } from '../../domain/query/memory-eval.js'
+import { applyCursor, evaluate } from '../../domain/query/memory-eval.js'
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
 import { newPasswordValidator } from '../../http/params.js'
@@ -305,15 +305,4 @@ export class AccountService {
       audit: { event: audit, userId: user.id },
     })
   }
-}
-
-/** Applies the first cursor query of a list: the named item must exist, else `general_cursor_not_found`. */
-export function applyCursor<T extends { $id: string }>(records: T[], queries: Query[], noun: string): { records: T[]; queries: Query[] } {
-  const cursor = queries.find((q) => q.method === 'cursorAfter' || q.method === 'cursorBefore')
-  if (!cursor) return { records, queries }
-  const id = cursor.values[0] as string
-  const at = records.findIndex((r) => r.$id === id)
-  if (at < 0) throw new AppwriteException('general_cursor_not_found', `${noun} '${id}' for the 'cursor' value not found.`)
-  const rest = queries.filter((q) => q !== cursor)
-  return { records: cursor.method === 'cursorAfter' ? records.slice(at + 1) : records.slice(0, at), queries: rest }
 }
