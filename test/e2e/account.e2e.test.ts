@@ -186,6 +186,18 @@ describe('account through the web SDK', () => {
     expect(phone.cookies.names()).toEqual([])
   })
 
+  it('keeps at most 10 sessions per user, dropping the oldest', async () => {
+    freshProject()
+    const devices = Array.from({ length: 11 }, (_, i) => browser(`alice-device${i}`))
+    await signUp(devices[0]!, 'alice@example.test')
+    for (const device of devices) await device.account.createEmailPasswordSession('alice@example.test', PASSWORD)
+    const { total, sessions } = await devices[10]!.account.listSessions()
+    expect(total).toBe(10)
+    expect(sessions).toHaveLength(10)
+    expect(await appwriteError(devices[0]!.account.get()), 'the oldest session was pruned').toMatchObject({ code: 401, type: 'general_unauthorized_scope' })
+    expect((await devices[1]!.account.get()).email).toBe('alice@example.test')
+  })
+
   it('turns an anonymous session into an email account with updateEmail', async () => {
     freshProject()
     const carol = browser('carol')
@@ -231,6 +243,13 @@ describe('account through the web SDK', () => {
     const forged = browser('forger', { cookies: false })
     forged.client.setJWT(`${header}.${payload}.${signature!.slice(0, -2)}xx`)
     expect(await appwriteError(forged.account.get())).toMatchObject({ code: 401, type: 'user_jwt_invalid' })
+
+    // An SSR client passes the session string itself through X-Appwrite-Session (client.setSession).
+    const ssr = browser('ssr', { cookies: false })
+    ssr.client.setSession(decodeURIComponent(alice.cookies.get(`a_session_${projectId.toLowerCase()}`)!))
+    expect(await ssr.account.get()).toMatchObject({ $id: account.$id })
+    ssr.client.setSession('bm90IGEgc2Vzc2lvbg==')
+    expect(await appwriteError(ssr.account.get()), 'a bad session string is a guest, not an error').toMatchObject({ code: 401, type: 'general_unauthorized_scope' })
 
     // Once its session is gone the JWT carries no user: the caller is a guest.
     await alice.account.deleteSession('current')
@@ -332,6 +351,14 @@ describe('account through the web SDK', () => {
     expect(await appwriteError(guest.account.updateName('Nobody'))).toMatchObject({
       code: 401, type: 'general_unauthorized_scope', message: 'User (role: guests) missing scope (account)',
     })
+    // Prefs are measured as PHP json_encode writes them: each emoji is 12 chars (BEHAVIORS §10).
+    const tooLarge = await appwriteError(alice.account.updatePrefs({ longValue: '\u{1F370}'.repeat(6000) }))
+    expect(tooLarge).toMatchObject({
+      code: 400,
+      type: 'document_invalid_structure',
+      message: 'Invalid document structure: Attribute "prefs" has invalid type. Value must be a valid string and no longer than 65535 chars',
+    })
+    expect(await alice.account.getPrefs(), 'a failed update leaves prefs as they were').toEqual({})
     // Signed-in callers may still create accounts (POST /account is not in group `session`).
     expect(await signUp(alice, 'friend@example.test')).toMatchObject({ email: 'friend@example.test' })
     for (const error of [wrongPassword, missing, ...invalid]) expect((error.response as { version?: string }).version).toBe('1.5.11')
