@@ -38,6 +38,7 @@ afterEach(async () => {
   users = []
   const records = await sdkResponses.take()
   expect(records.length, 'the recorder saw this test\'s responses').toBeGreaterThan(0)
+  // E2E_DUMP=1 prints every exchange, for debugging a failing flow.
   if (process.env.E2E_DUMP) console.log(records.map((r) => `${r.user} ${r.method} ${r.path} ${r.status} ${r.text.slice(0, 400)}`).join('\n'))
   if (sharedAvailable('checking e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
 })
@@ -306,6 +307,8 @@ describe('account through the web SDK', () => {
     expect(laptop.cookies.names(), 'the cookies are expired').toEqual([])
     expect(laptop.fallback).toBe('[]')
 
+    // The blocking browser lost its cookies, so it is a guest now; the other device still holds a session.
+    expect(await appwriteError(laptop.account.get())).toMatchObject({ code: 401, type: 'general_unauthorized_scope' })
     expect(await appwriteError(phone.account.get())).toMatchObject({ code: 401, type: 'user_blocked' })
     expect(await appwriteError(phone.account.listSessions())).toMatchObject({ code: 401, type: 'user_blocked' })
     expect(await appwriteError(laptop.account.createEmailPasswordSession('alice@example.test', PASSWORD))).toMatchObject({ code: 401, type: 'user_blocked' })
