@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { startEmulator, type RunningEmulator } from '../../src/index.js'
 import { appwriteError, CookieJar, ResponseRecorder, sdkUser } from '../harness/sdk.js'
 import { sharedAvailable } from '../harness/shared.js'
@@ -59,6 +61,44 @@ describe('SDK harness', () => {
       { name: 'Carol Multipart', attachment: new File(['hello'], 'hello.txt', { type: 'text/plain' }) },
     )
     expect(renamed).toMatchObject({ name: 'Carol Multipart' })
+  })
+
+  it('runs client.subscribe over ws with the user\'s cookies and window.setTimeout', async () => {
+    // No realtime server in the emulator yet: a bare ws server stands in and answers as Appwrite's would.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    await new Promise<void>((resolve) => wss.once('listening', resolve))
+    const port = (wss.address() as { port: number }).port
+    const handshakes: IncomingMessage[] = []
+    const messages: unknown[] = []
+    wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      handshakes.push(request)
+      socket.on('message', (data) => messages.push(JSON.parse(String(data))))
+      socket.send(JSON.stringify({ type: 'connected', data: { channels: ['account'], user: null } }))
+      socket.send(JSON.stringify({ type: 'event', data: { events: ['users.x.update'], channels: ['account'], timestamp: '2024-05-01 10:20:30.123', payload: { ok: true } } }))
+    })
+    try {
+      const projectId = project()
+      const erin = sdkUser(emulator, projectId, { name: 'erin', recorder })
+      await erin.account.create('erin', 'erin@example.test', 'password123')
+      await erin.account.createEmailPasswordSession('erin@example.test', 'password123')
+      erin.client.setEndpointRealtime(`ws://127.0.0.1:${port}/v1`)
+      const received = new Promise<unknown>((resolve) => {
+        const unsubscribe = erin.client.subscribe('account', (event) => {
+          unsubscribe()
+          resolve(event)
+        })
+      })
+      expect(await received).toMatchObject({ channels: ['account'], payload: { ok: true } })
+      const [handshake] = handshakes
+      expect(handshake!.url).toBe(`/v1/realtime?project=${projectId}&channels%5B%5D=account`)
+      expect(handshake!.headers.cookie).toContain(`a_session_${projectId}=`)
+      // `connected` said user: null, so the SDK authenticates with its stored fallback session.
+      const fallback = JSON.parse(erin.fallback!)[`a_session_${projectId}`]
+      await expect.poll(() => messages).toEqual([{ type: 'authentication', data: { session: fallback } }])
+      erin.close()
+    } finally {
+      await new Promise((resolve) => wss.close(resolve))
+    }
   })
 
   it('records every response with its operation, status and parsed JSON body', async () => {

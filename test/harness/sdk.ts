@@ -225,7 +225,7 @@ export interface SdkUser {
   newClient(): AppwriteModule.Client
   /** Messages the SDK wrote with `console.warn`/`console.error` (e.g. its localStorage notice). */
   warnings: string[]
-  /** Closes any realtime sockets this user opened. */
+  /** Stops this user's pending timers (the SDK's realtime reconnects) and closes its realtime sockets. */
   close(): void
 }
 
@@ -284,6 +284,21 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     }
   }
 
+  // Timers go through the user so that close() can stop the SDK's realtime reconnect loop.
+  const timers = new Set<NodeJS.Timeout>()
+  const userSetTimeout = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      callback(...args)
+    }, ms)
+    timers.add(timer)
+    return timer
+  }
+  const userClearTimeout = (timer: NodeJS.Timeout | undefined) => {
+    if (timer) timers.delete(timer)
+    clearTimeout(timer)
+  }
+
   const record = (level: string) => (...args: unknown[]) => void warnings.push(`${level}: ${args.map(String).join(' ')}`)
   const context = vm.createContext({
     fetch: browserFetch,
@@ -300,10 +315,8 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     TextEncoder,
     TextDecoder,
     AbortController,
-    setTimeout,
-    clearTimeout,
-    setInterval,
-    clearInterval,
+    setTimeout: userSetTimeout,
+    clearTimeout: userClearTimeout,
     console: { ...console, warn: record('warn'), error: record('error') },
     // The OAuth2 methods navigate by assigning `window.location.href`; tests can read it back.
     location: { href: 'http://localhost/' },
@@ -328,6 +341,8 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     newClient,
     warnings,
     close() {
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
       for (const socket of sockets) socket.terminate()
     },
   }
