@@ -149,6 +149,21 @@ export function arrayValidator<T>(item: Validator<T>, max = 100): Validator<T[]>
   }
 }
 
+/**
+ * Appwrite's `Host` validator: a URL whose host is a registered platform. The emulator counts every host as
+ * registered, so only the URL itself is checked.
+ */
+// deviation: any host passes; Appwrite allows only the project's platforms (and answers "URL host must be one of: …").
+export const redirectUrlValidator = validator<string>('Value must be a valid URL', (v) => {
+  if (typeof v !== 'string' || v.length > 2048) return false
+  try {
+    const url = new URL(v)
+    return /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol) && (url.host !== '' || !['http:', 'https:'].includes(url.protocol))
+  } catch {
+    return false
+  }
+})
+
 /** Param builders for route definitions. */
 export const p = {
   text: (length: number, min = 1) => spec(textValidator(length, min)),
@@ -163,6 +178,7 @@ export const p = {
   range: (min: number, max: number) => spec(rangeValidator(min, max)),
   whiteList: <T extends string>(values: readonly T[], caseInsensitive = false) => spec(whiteListValidator(values, caseInsensitive)),
   array: <T>(item: Validator<T>, max = 100) => spec(arrayValidator(item, max)),
+  redirectUrl: () => spec(redirectUrlValidator),
   custom: <T>(v: Validator<T>) => spec(v),
 }
 

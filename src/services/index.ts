@@ -13,6 +13,7 @@ import { JwtIssuer } from './account/jwt.js'
 import { SessionService } from './account/session-service.js'
 import { ProjectRegistry } from './projects/project-registry.js'
 import { TokenService } from './account/token-service.js'
+import { TokenFlows } from './account/token-flows.js'
 import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -24,6 +25,8 @@ export interface Services {
   sessions: SessionService
   account: AccountService
   tokens: TokenService
+  /** Verification, recovery, magic URL, email and phone codes, token sessions, push targets. */
+  tokenFlows: TokenFlows
   /** Every email and SMS the emulator sends goes here. */
   outbox: Outbox
   rateLimiter: RateLimiter
@@ -57,6 +60,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const countryName = unknownCountry
   const sessions = new SessionService(store, clock, bus, new JwtIssuer(jwtSecret, clock), countryName)
   const account = new AccountService(store, clock, bus, sessions, countryName)
+  const tokens = new TokenService(store, clock)
+  const outbox = new Outbox(store, clock, options.log, options.smtp ?? null)
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
@@ -64,8 +69,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     projects: new ProjectRegistry(store, template, clock),
     sessions,
     account,
-    tokens: new TokenService(store, clock),
-    outbox: new Outbox(store, clock, options.log, options.smtp ?? null),
+    tokens,
+    tokenFlows: new TokenFlows(store, clock, bus, tokens, sessions, account, outbox),
+    outbox,
     rateLimiter: new RateLimiter(options.rateLimits),
     countryName,
     roleProviders: [],

@@ -143,17 +143,26 @@ export class AccountService {
       if (user.passwordUpdate && user.passwordHash && !(await verifyPassword(user.passwordHash, input.oldPassword))) {
         throw new AppwriteException('user_invalid_credentials')
       }
-      this.checkNewPassword(caller, input.password, user)
-      const historyLimit = caller.project.settings.security.passwordHistory
-      if (historyLimit > 0) {
-        for (const old of user.passwordHistory) {
-          if (await verifyPassword(old, input.password)) throw new AppwriteException('password_recently_used')
-        }
-      }
-      const passwordHash = await hashPassword(input.password)
-      const history = historyLimit > 0 ? [...user.passwordHistory, passwordHash].slice(-historyLimit) : []
-      return { ...user, passwordHash, passwordHistory: history, passwordUpdate: formatDate(this.clock.now()) }
+      const passwordHash = await this.preparePassword(caller, user, input.password)
+      return { ...user, passwordHash, passwordHistory: this.nextHistory(caller, user, passwordHash), passwordUpdate: formatDate(this.clock.now()) }
     })
+  }
+
+  /** Checks a new password against the project's rules (dictionary, personal data, history) and hashes it. */
+  async preparePassword(caller: Caller, user: UserRecord, password: string): Promise<string> {
+    this.checkNewPassword(caller, password, user)
+    if (caller.project.settings.security.passwordHistory > 0) {
+      for (const old of user.passwordHistory) {
+        if (await verifyPassword(old, password)) throw new AppwriteException('password_recently_used')
+      }
+    }
+    return hashPassword(password)
+  }
+
+  /** The password history after `passwordHash` becomes current. */
+  nextHistory(caller: Caller, user: UserRecord, passwordHash: string): string[] {
+    const limit = caller.project.settings.security.passwordHistory
+    return limit > 0 ? [...user.passwordHistory, passwordHash].slice(-limit) : []
   }
 
   /** Changes the email (and sets the password when the user had none, converting an anonymous account). */

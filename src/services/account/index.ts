@@ -19,10 +19,27 @@ import updatePhone from './routes/updatePhone.js'
 import updatePrefs from './routes/updatePrefs.js'
 import updateSession from './routes/updateSession.js'
 import updateStatus from './routes/updateStatus.js'
+import createVerification from './routes/createVerification.js'
+import updateVerification from './routes/updateVerification.js'
+import createPhoneVerification from './routes/createPhoneVerification.js'
+import updatePhoneVerification from './routes/updatePhoneVerification.js'
+import createRecovery from './routes/createRecovery.js'
+import updateRecovery from './routes/updateRecovery.js'
+import createEmailToken from './routes/createEmailToken.js'
+import createMagicURLToken from './routes/createMagicURLToken.js'
+import createPhoneToken from './routes/createPhoneToken.js'
+import createSession from './routes/createSession.js'
+import updateMagicURLSession from './routes/updateMagicURLSession.js'
+import updatePhoneSession from './routes/updatePhoneSession.js'
+import createPushTarget from './routes/createPushTarget.js'
+import updatePushTarget from './routes/updatePushTarget.js'
+import deletePushTarget from './routes/deletePushTarget.js'
 
 /** The account service's routes (BEHAVIORS §10). */
 export const accountRoutes: RouteDefinition<any>[] = [
   create, get, createEmailPasswordSession, createAnonymousSession, listSessions, deleteSessions, getSession,
   updateSession, deleteSession, updateName, updatePassword, updateEmail, updatePhone, getPrefs, updatePrefs,
   updateStatus, createJWT, listLogs, listIdentities, deleteIdentity,
+  // Sign-in flows with secrets sent out of band (BEHAVIORS §10 tokens, verification, recovery) and push targets.
+  createVerification, updateVerification, createPhoneVerification, updatePhoneVerification, createRecovery, updateRecovery, createEmailToken, createMagicURLToken, createPhoneToken, createSession, updateMagicURLSession, updatePhoneSession, createPushTarget, updatePushTarget, deletePushTarget,
 ]
