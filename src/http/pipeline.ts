@@ -34,7 +34,7 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
     reply.header('X-Debug-Fallback', usedFallback ? 'true' : 'false')
     await runChecks(route, service, caller, input, req, reply, services)
     const params = validateParams(route.params, { ...input, ...(req.params as Record<string, string>) })
-    const result = await route.handle({ params: params as never, caller, services, headers: req.headers })
+    const result = await route.handle({ params: params as never, caller, services, headers: req.headers, input })
     return sendResult(reply, result, caller)
   }
   for (const url of [route.path, ...(route.aliases ?? [])]) app.route({ method: route.method, url, handler })

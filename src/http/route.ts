@@ -38,6 +38,8 @@ export interface HandlerContext<S extends ParamSpecs> {
   caller: Caller
   services: Services
   headers: Record<string, string | string[] | undefined>
+  /** The request's params before validation, for the few Appwrite reads on every route (e.g. `locale`). */
+  input: Record<string, unknown>
 }
 
 export interface RouteDefinition<S extends ParamSpecs = ParamSpecs> {
