@@ -225,6 +225,8 @@ export interface SdkUser {
   newClient(): AppwriteModule.Client
   /** Messages the SDK wrote with `console.warn`/`console.error` (e.g. its localStorage notice). */
   warnings: string[]
+  /** `window.location`: the OAuth2 methods navigate by assigning `href`, which a test reads back here. */
+  location: { href: string }
   /** Stops this user's pending timers (the SDK's realtime reconnects) and closes its realtime sockets. */
   close(): void
 }
@@ -299,6 +301,7 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     clearTimeout(timer)
   }
 
+  const location = { href: 'http://localhost/' }
   const record = (level: string) => (...args: unknown[]) => void warnings.push(`${level}: ${args.map(String).join(' ')}`)
   const context = vm.createContext({
     fetch: browserFetch,
@@ -318,8 +321,7 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     setTimeout: userSetTimeout,
     clearTimeout: userClearTimeout,
     console: { ...console, warn: record('warn'), error: record('error') },
-    // The OAuth2 methods navigate by assigning `window.location.href`; tests can read it back.
-    location: { href: 'http://localhost/' },
+    location,
     navigator: { userAgent },
   })
   vm.runInContext('globalThis.window = globalThis', context)
@@ -340,6 +342,7 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     },
     newClient,
     warnings,
+    location,
     close() {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
