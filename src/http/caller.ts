@@ -19,4 +19,6 @@ export interface Caller {
   authenticatedBy: 'session' | 'jwt' | null
   roles: string[]
   client: ClientInfo
+  /** The raw `X-Appwrite-Timestamp` header, parsed only by the routes that honour it (see `requestTimestamp`). */
+  timestampHeader: string | null
 }

@@ -54,7 +54,15 @@ export async function resolveCaller(
     }
   }
 
-  const caller: Caller = { project, user: null, session: null, authenticatedBy: null, roles: [], client: clientInfo(req) }
+  const caller: Caller = {
+    project,
+    user: null,
+    session: null,
+    authenticatedBy: null,
+    roles: [],
+    client: clientInfo(req),
+    timestampHeader: header(req, 'x-appwrite-timestamp') ?? null,
+  }
   const decoded = decodeSession(sessionString)
   if (decoded) {
     const found = await services.sessions.resolve(project, decoded.userId, decoded.secret)

@@ -8,6 +8,7 @@ import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
 import { newPasswordValidator } from '../../http/params.js'
 import { pageOf } from '../../http/queries-param.js'
+import { assertNotStale } from '../../http/request-timestamp.js'
 import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from '../../store/types.js'
 import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
@@ -283,6 +284,7 @@ export class AccountService {
     const result = await this.store
       .transaction(async () => {
         const user = (await this.store.users.get(project, current.id)) ?? current
+        assertNotStale(caller, user.updatedAt)
         const changed = { ...(await change(user)), updatedAt: formatDate(this.clock.now()) }
         await this.store.users.update(project, changed)
         return changed

@@ -6,6 +6,7 @@ import { sessionModel, type CountryName } from '../../domain/models.js'
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
 import { detectDevice } from '../../http/device.js'
+import { assertNotStale } from '../../http/request-timestamp.js'
 import type { Project } from '../projects/project-registry.js'
 import type { SessionRecord, Store, UserRecord } from '../../store/types.js'
 import type { JwtIssuer } from './jwt.js'
@@ -120,6 +121,7 @@ export class SessionService {
   /** Deletes one session; says whether it was the caller's own, so the route can clear its cookies. */
   async delete(caller: Caller, sessionId: string): Promise<{ wasCurrent: boolean }> {
     const session = await this.find(caller, sessionId)
+    assertNotStale(caller, session.updatedAt)
     await this.store.transaction(() => this.store.sessions.delete(caller.project.id, session.id))
     await this.publish(caller, session, 'delete', sessionModel(session, caller.session?.id ?? null, this.countryName))
     return { wasCurrent: session.id === caller.session?.id }

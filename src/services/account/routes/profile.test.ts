@@ -135,3 +135,36 @@ scenarios('account.updateStatus', [
     },
   },
 ])
+
+scenarios('X-Appwrite-Timestamp on account updates', [
+  {
+    name: 'an older timestamp than the account is a conflict, and nothing changes',
+    as: 'alice',
+    async before(app) {
+      app.clock.advance(1000)
+    },
+    request: { method: 'PATCH', url: '/v1/account/name', body: { name: 'Late' }, headers: { 'x-appwrite-timestamp': '2024-05-01T10:20:29.000+00:00' } },
+    expect: { status: 409, type: 'document_update_conflict', message: 'Remote document is newer than local.' },
+    async after(_res, app) {
+      expect((await app.store.users.get('test-project', 'alice'))?.name).toBe('Alice')
+    },
+  },
+  {
+    name: 'an unparseable timestamp',
+    as: 'alice',
+    request: { method: 'PATCH', url: '/v1/account/prefs', body: { prefs: {} }, headers: { 'x-appwrite-timestamp': 'yesterday-ish' } },
+    expect: { status: 400, type: 'general_argument_invalid', message: 'Invalid X-Appwrite-Timestamp header value' },
+  },
+  {
+    name: 'a current timestamp passes',
+    as: 'alice',
+    request: { method: 'PATCH', url: '/v1/account/name', body: { name: 'Now' }, headers: { 'x-appwrite-timestamp': '2024-05-01T10:20:31.000Z' } },
+    expect: { status: 200, body: { name: 'Now' } },
+  },
+  {
+    name: 'routes that do not honour it ignore a bad one',
+    as: 'alice',
+    request: { method: 'GET', url: '/v1/account', headers: { 'x-appwrite-timestamp': 'garbage' } },
+    expect: { status: 200 },
+  },
+])
