@@ -20,6 +20,8 @@ export interface AppOptions {
   rateLimits?: boolean
   /** Honour X-Forwarded-For for the client IP. */
   trustProxy?: boolean
+  /** Let `/avatars/image` and `/avatars/favicon` fetch loopback, private and link-local addresses. */
+  allowPrivateUrls?: boolean
   /** Relay emails to this SMTP server, e.g. `smtp://127.0.0.1:1025` (Mailpit). */
   smtp?: string | null
   /** A pino logger config, or false for silence (tests). */
@@ -57,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rateLimits: options.rateLimits ?? false,
     log: server.log,
     smtp: options.smtp ?? null,
+    allowPrivateUrls: options.allowPrivateUrls ?? false,
   })
   await registerBodyParsers(server)
 

@@ -16,6 +16,8 @@ Options (each also as an environment variable):
   --in-memory         keep nothing on disk (APPWRITE_EMULATOR_IN_MEMORY=true)
   --rate-limits       enforce Appwrite's rate limits (APPWRITE_EMULATOR_RATE_LIMITS=true)
   --trust-proxy       take the client IP from X-Forwarded-For (APPWRITE_EMULATOR_TRUST_PROXY=true)
+  --allow-private-urls  let /avatars/image and /avatars/favicon fetch loopback, private and link-local
+                      addresses, for local testing (APPWRITE_EMULATOR_ALLOW_PRIVATE_URLS=true)
   --smtp <url>        also relay emails to an SMTP server, e.g. smtp://127.0.0.1:1025 (APPWRITE_EMULATOR_SMTP)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
   -h, --help          show this help
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
         'in-memory': { type: 'boolean' },
         'rate-limits': { type: 'boolean' },
         'trust-proxy': { type: 'boolean' },
+        'allow-private-urls': { type: 'boolean' },
         'log-level': { type: 'string' },
         smtp: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -61,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['in-memory'] && { inMemory: true }),
     ...(values['rate-limits'] && { rateLimits: true }),
     ...(values['trust-proxy'] && { trustProxy: true }),
+    ...(values['allow-private-urls'] && { allowPrivateUrls: true }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
     ...(values.smtp !== undefined && { smtp: values.smtp }),
   }

@@ -39,6 +39,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     template,
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
+    allowPrivateUrls: options.allowPrivateUrls,
     smtp: options.smtp,
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
   })

@@ -12,6 +12,8 @@ export interface EmulatorOptions {
   inMemory: boolean
   rateLimits: boolean
   trustProxy: boolean
+  /** Let avatar routes fetch loopback, private, link-local and metadata addresses (off: a hosted emulator stays out of its own network). */
+  allowPrivateUrls: boolean
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string
   /** Relay emails to this SMTP server as well, e.g. `smtp://127.0.0.1:1025`. */
@@ -27,6 +29,7 @@ export const ENV = {
   inMemory: 'APPWRITE_EMULATOR_IN_MEMORY',
   rateLimits: 'APPWRITE_EMULATOR_RATE_LIMITS',
   trustProxy: 'APPWRITE_EMULATOR_TRUST_PROXY',
+  allowPrivateUrls: 'APPWRITE_EMULATOR_ALLOW_PRIVATE_URLS',
   logLevel: 'APPWRITE_EMULATOR_LOG_LEVEL',
   smtp: 'APPWRITE_EMULATOR_SMTP',
 } as const
@@ -57,6 +60,7 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     inMemory: given.inMemory ?? truthy(env[ENV.inMemory]),
     rateLimits: given.rateLimits ?? truthy(env[ENV.rateLimits]),
     trustProxy: given.trustProxy ?? truthy(env[ENV.trustProxy]),
+    allowPrivateUrls: given.allowPrivateUrls ?? truthy(env[ENV.allowPrivateUrls]),
     logLevel,
     smtp,
   }

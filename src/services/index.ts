@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ProjectTemplate } from '../config/appwrite-json.js'
 import type { Clock } from '../domain/dates.js'
-import { unknownCountry, type CountryName } from '../domain/models.js'
+import type { CountryName } from '../domain/models.js'
 import { userRoles } from '../domain/permissions.js'
 import { EventBus } from '../events/bus.js'
 import type { Caller } from '../http/caller.js'
@@ -12,6 +12,9 @@ import { subscribeAuditLog } from './account/audit-log.js'
 import { JwtIssuer } from './account/jwt.js'
 import { SessionService } from './account/session-service.js'
 import { ProjectRegistry } from './projects/project-registry.js'
+import { AvatarsService } from './avatars/avatars-service.js'
+import { LocaleService } from './locale/locale-service.js'
+import { englishCountryName } from './locale/locale-data.js'
 import { TokenService } from './account/token-service.js'
 import { TokenFlows } from './account/token-flows.js'
 import { Outbox } from '../outbox/outbox.js'
@@ -30,6 +33,8 @@ export interface Services {
   /** Every email and SMS the emulator sends goes here. */
   outbox: Outbox
   rateLimiter: RateLimiter
+  avatars: AvatarsService
+  locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
   roles(caller: Caller): Promise<string[]>
@@ -46,6 +51,8 @@ export interface ServiceOptions {
   log: FastifyBaseLogger
   /** Relay emails to this SMTP server (`smtp://host:port`) besides keeping them in the outbox. */
   smtp?: string | null
+  /** Let avatar routes fetch loopback, private and link-local URLs (`--allow-private-urls`). */
+  allowPrivateUrls?: boolean
 }
 
 /** Builds every service once, wired to one store, bus and clock. */
@@ -57,7 +64,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     jwtSecret = randomBytes(32).toString('hex')
     await store.setMeta('jwt_secret', jwtSecret)
   }
-  const countryName = unknownCountry
+  const countryName: CountryName = englishCountryName
   const sessions = new SessionService(store, clock, bus, new JwtIssuer(jwtSecret, clock), countryName)
   const account = new AccountService(store, clock, bus, sessions, countryName)
   const tokens = new TokenService(store, clock)
@@ -73,6 +80,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     tokenFlows: new TokenFlows(store, clock, bus, tokens, sessions, account, outbox),
     outbox,
     rateLimiter: new RateLimiter(options.rateLimits),
+    avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
+    locale: new LocaleService(),
     countryName,
     roleProviders: [],
     async roles(caller) {

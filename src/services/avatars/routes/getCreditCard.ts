@@ -1,0 +1,23 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+import { ICON_SETS } from '../icon-sets.js'
+import { imageResult } from '../image-result.js'
+
+/** avatars.getCreditCard — a credit card brand's logo as PNG, cropped to width×height (100×100 by default), cached 30 days. */
+export default defineRoute({
+  operation: 'avatars.getCreditCard',
+  method: 'GET',
+  path: '/v1/avatars/credit-cards/:code',
+  scope: 'avatars.read',
+  params: {
+    // Appwrite lower-cases the code and its WhiteList ignores case.
+    code: p.whiteList(ICON_SETS['credit-cards'].codes, true),
+    width: p.range(0, 2000).optional(100),
+    height: p.range(0, 2000).optional(100),
+    quality: p.range(0, 100).optional(100),
+  },
+  async handle({ params, caller, services }) {
+    const image = await services.avatars.icon(caller.project.id, 'credit-cards', params.code, { width: params.width, height: params.height, quality: params.quality })
+    return imageResult(image, services.clock, 30)
+  },
+})

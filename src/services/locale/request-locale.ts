@@ -1,0 +1,11 @@
+import { resolveLocale } from './locale-data.js'
+
+/**
+ * The language a request asks for, as Appwrite's general hook reads it on every route: the `locale` param, else
+ * the `X-Appwrite-Locale` header; unsupported or missing gives English.
+ */
+export function requestLocale(input: Record<string, unknown>, headers: Record<string, string | string[] | undefined>): string {
+  const header = headers['x-appwrite-locale']
+  const requested = input.locale !== undefined ? input.locale : Array.isArray(header) ? header[0] : header
+  return resolveLocale(typeof requested === 'string' ? requested : '')
+}
