@@ -56,3 +56,29 @@ describe('permissions', () => {
     expect('error' in parsed ? parsed.error : null).toBe(error)
   })
 })
+
+import { isAllowed, normalizeClientPermissions, rolesFor } from './permissions.js'
+import { permissionsValidator } from '../http/params.js'
+
+describe('permission checks', () => {
+  const perms = ['read("any")', 'write("user:alice")', 'delete("team:t1/owner")']
+  it('reads roles per action, with write as update and delete', () => {
+    expect(rolesFor(perms, 'read')).toEqual(['any'])
+    expect(rolesFor(perms, 'update')).toEqual(['user:alice'])
+    expect(rolesFor(perms, 'delete')).toEqual(['user:alice', 'team:t1/owner'])
+    expect(isAllowed(['any', 'guests'], perms, 'update')).toBe(false)
+    expect(isAllowed(['any', 'team:t1/owner'], perms, 'delete')).toBe(true)
+  })
+  it('lets clients grant only roles they hold, expanding write', () => {
+    expect(normalizeClientPermissions(['write("user:alice")', 'read("any")'], ['any', 'users', 'user:alice'])).toEqual({
+      permissions: ['update("user:alice")', 'delete("user:alice")', 'read("any")'],
+    })
+    expect(normalizeClientPermissions(['read("user:bob")'], ['any', 'guests'])).toEqual({ error: 'Permissions must be one of: (any, guests)' })
+  })
+  it('validates permission params with the first problem as message', () => {
+    const v = permissionsValidator(['read', 'update', 'delete', 'write'])
+    expect(v.parse(['create("any")'])).toEqual({ ok: false, description: 'Permission "create" is not allowed. Must be one of: read, update, delete, write.' })
+    expect(v.parse(Array(101).fill('read("any")')).ok).toBe(false)
+    expect(v.parse(['read("any")'])).toEqual({ ok: true, value: ['read("any")'] })
+  })
+})

@@ -78,3 +78,42 @@ export function userRoles(user: { id: string; emailVerification: boolean; phoneV
   const dim = verified ? 'verified' : 'unverified'
   return ['any', 'users', `user:${user.id}`, `users/${dim}`, `user:${user.id}/${dim}`, ...user.labels.map((l) => `label:${l}`)]
 }
+
+/** The roles a permission list grants for one action (`write` counts for update and delete). */
+export function rolesFor(permissions: readonly string[], action: 'create' | 'read' | 'update' | 'delete'): string[] {
+  const out: string[] = []
+  for (const permission of permissions) {
+    const parsed = parsePermission(permission)
+    if ('error' in parsed) continue
+    if (parsed.action === action || (parsed.action === 'write' && (action === 'update' || action === 'delete'))) out.push(parsed.role)
+  }
+  return out
+}
+
+/** Whether a caller holding `roles` may do `action` under `permissions`. */
+export function isAllowed(roles: readonly string[], permissions: readonly string[], action: 'create' | 'read' | 'update' | 'delete'): boolean {
+  const granted = rolesFor(permissions, action)
+  return granted.some((role) => roles.includes(role))
+}
+
+/** Permissions of a new document or file when the caller sends none: the creator may read, update and delete it. */
+export function defaultPermissions(userId: string | null): string[] {
+  return userId ? [`read("user:${userId}")`, `update("user:${userId}")`, `delete("user:${userId}")`] : []
+}
+
+/**
+ * Normalises the permissions a client sends for a document or file: `write` becomes update and delete,
+ * duplicates go, and every role must be one the caller holds (Appwrite: 401 user_unauthorized
+ * `Permissions must be one of: (…)`). Returns the message of the first problem, or the list.
+ */
+export function normalizeClientPermissions(permissions: readonly string[], callerRoles: readonly string[]): { permissions: string[] } | { error: string } {
+  const out = new Set<string>()
+  for (const permission of permissions) {
+    const parsed = parsePermission(permission)
+    if ('error' in parsed) return { error: parsed.error }
+    if (!callerRoles.includes(parsed.role)) return { error: `Permissions must be one of: (${callerRoles.join(', ')})` }
+    const actions = parsed.action === 'write' ? ['update', 'delete'] : [parsed.action]
+    for (const action of actions) out.add(`${action}("${parsed.role}")`)
+  }
+  return { permissions: [...out] }
+}

@@ -1,4 +1,5 @@
 import { isValidKey } from '../domain/ids.js'
+import { parsePermission, type PermissionAction } from '../domain/permissions.js'
 
 /** A param validator as utopia's: a description that goes into the error message, and a parse that may coerce. */
 export interface Validator<T = unknown> {
@@ -164,6 +165,26 @@ export const redirectUrlValidator = validator<string>('Value must be a valid URL
   }
 })
 
+/**
+ * utopia's `Permissions` validator: at most 100 permission strings, each `action("role")` with an allowed
+ * action and a valid role; the message names the first problem.
+ */
+export function permissionsValidator(actions: readonly PermissionAction[], max = 100): Validator<string[]> {
+  return {
+    description: `Value must a valid array no longer than ${max} items and Permission string must be of the form action("role")`,
+    parse(v) {
+      if (!Array.isArray(v)) return { ok: false, description: 'Permissions must be an array of strings.' }
+      if (v.length > max) return { ok: false, description: `You can only provide up to ${max} permissions.` }
+      for (const item of v) {
+        if (typeof item !== 'string') return { ok: false, description: 'Every permission must be of type string.' }
+        const parsed = parsePermission(item, actions)
+        if ('error' in parsed) return { ok: false, description: parsed.error }
+      }
+      return { ok: true, value: v as string[] }
+    },
+  }
+}
+
 /** Param builders for route definitions. */
 export const p = {
   text: (length: number, min = 1) => spec(textValidator(length, min)),
@@ -179,6 +200,8 @@ export const p = {
   whiteList: <T extends string>(values: readonly T[], caseInsensitive = false) => spec(whiteListValidator(values, caseInsensitive)),
   array: <T>(item: Validator<T>, max = 100) => spec(arrayValidator(item, max)),
   redirectUrl: () => spec(redirectUrlValidator),
+  /** Document and file permissions: read, update, delete, write. */
+  permissions: () => spec(permissionsValidator(['read', 'update', 'delete', 'write'])),
   custom: <T>(v: Validator<T>) => spec(v),
 }
 
