@@ -23,7 +23,7 @@ const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'st
 const MFA_RECENT_MS = 1800 * 1000
 
 /** The fewest factors a session needs: two once MFA is on and the user has a verified second factor. */
-export type MinimumFactors = (caller: Caller) => number
+export type MinimumFactors = (caller: Caller) => Promise<number>
 
 /** Registers one route with Appwrite's request pipeline in front of its handler. */
 export function registerRoute(app: FastifyInstance, route: RouteDefinition<ParamSpecs>, services: Services): void {
@@ -57,7 +57,7 @@ async function runChecks(
   }
   if (user && !user.status) throw new AppwriteException('user_blocked')
   const groups = route.groups ?? []
-  if (session && !groups.includes('mfa') && session.factors.length < services.minimumFactors(caller)) {
+  if (session && !groups.includes('mfa') && session.factors.length < (await services.minimumFactors(caller))) {
     throw new AppwriteException('user_more_factors_required')
   }
   if (route.rateLimit) {

@@ -17,6 +17,8 @@ import { LocaleService } from './locale/locale-service.js'
 import { englishCountryName } from './locale/locale-data.js'
 import { TokenService } from './account/token-service.js'
 import { TokenFlows } from './account/token-flows.js'
+import { MfaService } from './account/mfa/mfa-service.js'
+import { ChallengeService } from './account/mfa/challenge-service.js'
 import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -30,6 +32,10 @@ export interface Services {
   tokens: TokenService
   /** Verification, recovery, magic URL, email and phone codes, token sessions, push targets. */
   tokenFlows: TokenFlows
+  /** MFA: the `mfa` switch, TOTP authenticators, recovery codes, factors (BEHAVIORS §11). */
+  mfa: MfaService
+  /** MFA challenges by email, phone, TOTP or recovery code. */
+  mfaChallenges: ChallengeService
   /** Every email and SMS the emulator sends goes here. */
   outbox: Outbox
   rateLimiter: RateLimiter
@@ -40,7 +46,7 @@ export interface Services {
   roles(caller: Caller): Promise<string[]>
   roleProviders: ((caller: Caller) => Promise<string[]>)[]
   /** The factors a session needs before it may leave the MFA routes. */
-  minimumFactors(caller: Caller): number
+  minimumFactors(caller: Caller): Promise<number>
 }
 
 export interface ServiceOptions {
@@ -69,6 +75,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const account = new AccountService(store, clock, bus, sessions, countryName)
   const tokens = new TokenService(store, clock)
   const outbox = new Outbox(store, clock, options.log, options.smtp ?? null)
+  const mfa = new MfaService(store, clock, bus)
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
@@ -78,6 +85,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     account,
     tokens,
     tokenFlows: new TokenFlows(store, clock, bus, tokens, sessions, account, outbox),
+    mfa,
+    mfaChallenges: new ChallengeService(store, clock, bus, outbox, mfa, countryName),
     outbox,
     rateLimiter: new RateLimiter(options.rateLimits),
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
@@ -88,10 +97,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       const extra = await Promise.all(services.roleProviders.map((provide) => provide(caller)))
       return [...userRoles(caller.user), ...extra.flat()]
     },
-    minimumFactors(caller) {
-      const user = caller.user
-      return user?.mfa && (user.emailVerification || user.phoneVerification) ? 2 : 1
-    },
+    minimumFactors: (caller) => mfa.minimumFactors(caller),
   }
   return services
 }

@@ -52,6 +52,11 @@ export interface UserRecord {
   mfa: boolean
   prefs: Record<string, unknown>
   accessedAt: string
+  /**
+   * Unused MFA recovery codes. Kept as is, not hashed: `GET /account/mfa/recovery-codes` shows them again, as
+   * Appwrite does. Absent until the user creates some.
+   */
+  mfaRecoveryCodes?: string[]
 }
 
 export interface DeviceInfo {

@@ -34,6 +34,16 @@ import updatePhoneSession from './routes/updatePhoneSession.js'
 import createPushTarget from './routes/createPushTarget.js'
 import updatePushTarget from './routes/updatePushTarget.js'
 import deletePushTarget from './routes/deletePushTarget.js'
+import updateMFA from './routes/updateMFA.js'
+import createMfaAuthenticator from './routes/createMfaAuthenticator.js'
+import updateMfaAuthenticator from './routes/updateMfaAuthenticator.js'
+import deleteMfaAuthenticator from './routes/deleteMfaAuthenticator.js'
+import createMfaChallenge from './routes/createMfaChallenge.js'
+import updateMfaChallenge from './routes/updateMfaChallenge.js'
+import listMfaFactors from './routes/listMfaFactors.js'
+import getMfaRecoveryCodes from './routes/getMfaRecoveryCodes.js'
+import createMfaRecoveryCodes from './routes/createMfaRecoveryCodes.js'
+import updateMfaRecoveryCodes from './routes/updateMfaRecoveryCodes.js'
 
 /** The account service's routes (BEHAVIORS §10). */
 export const accountRoutes: RouteDefinition<any>[] = [
@@ -42,4 +52,7 @@ export const accountRoutes: RouteDefinition<any>[] = [
   updateStatus, createJWT, listLogs, listIdentities, deleteIdentity,
   // Sign-in flows with secrets sent out of band (BEHAVIORS §10 tokens, verification, recovery) and push targets.
   createVerification, updateVerification, createPhoneVerification, updatePhoneVerification, createRecovery, updateRecovery, createEmailToken, createMagicURLToken, createPhoneToken, createSession, updateMagicURLSession, updatePhoneSession, createPushTarget, updatePushTarget, deletePushTarget,
+  // MFA (BEHAVIORS §11).
+  updateMFA, createMfaAuthenticator, updateMfaAuthenticator, deleteMfaAuthenticator, createMfaChallenge, updateMfaChallenge,
+  listMfaFactors, getMfaRecoveryCodes, createMfaRecoveryCodes, updateMfaRecoveryCodes,
 ]

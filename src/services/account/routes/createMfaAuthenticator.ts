@@ -1,0 +1,19 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+import { AUTHENTICATOR_TYPES } from '../mfa/mfa-service.js'
+
+/**
+ * account.createMfaAuthenticator — a new TOTP secret and `otpauth://` URI (200, `mfaType`). It replaces an
+ * unverified authenticator; a verified one answers 409 `user_authenticator_already_verified`.
+ */
+export default defineRoute({
+  operation: 'account.createMfaAuthenticator',
+  method: 'POST',
+  path: '/v1/account/mfa/authenticators/:type',
+  scope: 'account',
+  // utopia's WhiteList is case-insensitive unless made strict.
+  params: { type: p.whiteList(AUTHENTICATOR_TYPES, true) },
+  async handle({ params, caller, services }) {
+    return { status: 200, body: await services.mfa.createAuthenticator(caller, params.type) }
+  },
+})
