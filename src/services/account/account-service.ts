@@ -12,6 +12,7 @@ import { assertNotStale } from '../../http/request-timestamp.js'
 import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from '../../store/types.js'
 import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
+import { newUserRecord } from './new-user.js'
 
 // Appwrite stores prefs with PHP's json_encode defaults: non-ASCII as \uXXXX, "/" as "\/", at most 65,535 chars.
 const PREFS_LIMIT = 65_535
@@ -45,25 +46,13 @@ export class AccountService {
     this.checkNewPassword(caller, input.password, { id, email, name: input.name, phone: null })
     const passwordHash = await hashPassword(input.password)
     const now = formatDate(this.clock.now())
-    const user: UserRecord = {
-      id,
-      createdAt: now,
-      updatedAt: now,
+    const user = newUserRecord(id, now, {
       name: input.name,
       email,
-      phone: null,
       passwordHash,
       passwordUpdate: now,
       passwordHistory: security.passwordHistory > 0 ? [passwordHash] : [],
-      registration: now,
-      status: true,
-      labels: [],
-      emailVerification: false,
-      phoneVerification: false,
-      mfa: false,
-      prefs: {},
-      accessedAt: now,
-    }
+    })
     const target = this.newTarget(user.id, 'email', email, now)
     await this.store.transaction(async () => {
       if (security.limit > 0 && (await this.store.users.count(project.id)) >= security.limit) throw new AppwriteException('user_count_exceeded')
@@ -104,25 +93,7 @@ export class AccountService {
     const project = caller.project
     if (project.isConsole) throw new AppwriteException('user_anonymous_console_prohibited')
     const now = formatDate(this.clock.now())
-    const user: UserRecord = {
-      id: uniqueId(),
-      createdAt: now,
-      updatedAt: now,
-      name: null,
-      email: null,
-      phone: null,
-      passwordHash: null,
-      passwordUpdate: null,
-      passwordHistory: [],
-      registration: now,
-      status: true,
-      labels: [],
-      emailVerification: false,
-      phoneVerification: false,
-      mfa: false,
-      prefs: {},
-      accessedAt: now,
-    }
+    const user = newUserRecord(uniqueId(), now)
     const issued = await this.store.transaction(async () => {
       const limit = project.settings.security.limit
       if (limit > 0 && (await this.store.users.count(project.id)) >= limit) throw new AppwriteException('user_count_exceeded')

@@ -10,6 +10,7 @@ import { UniqueViolation, type Store, type TargetRecord, type TokenRecord, type 
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
 import { HOUR, MINUTE, secrets, securityPhrase, SESSION_BY_TOKEN, type TokenService, type TokenType } from './token-service.js'
 import type { AccountService } from './account-service.js'
+import { newUserRecord } from './new-user.js'
 
 /** Adds `userId`, `secret`, `expire` (and more) to a link's query, keeping what it had. */
 function link(base: string, params: Record<string, string>): string {
@@ -279,11 +280,7 @@ export class TokenFlows {
     const limit = project.settings.security.limit
     if (limit > 0 && (await this.store.users.count(project.id)) >= limit) throw new AppwriteException('user_count_exceeded')
     const now = formatDate(this.clock.now())
-    const user: UserRecord = {
-      id: input.id, createdAt: now, updatedAt: now, name: null, email: input.email ?? null, phone: input.phone ?? null,
-      passwordHash: null, passwordUpdate: null, passwordHistory: [], registration: now, status: true, labels: [],
-      emailVerification: false, phoneVerification: false, mfa: false, prefs: {}, accessedAt: now,
-    }
+    const user = newUserRecord(input.id, now, { email: input.email ?? null, phone: input.phone ?? null })
     const target: TargetRecord = {
       id: uniqueId(), createdAt: now, updatedAt: now, userId: user.id, name: '', providerId: null,
       providerType: input.email ? 'email' : 'sms', identifier: (input.email ?? input.phone)!,
