@@ -1,8 +1,11 @@
-import jsQR from 'jsqr'
+import { createRequire } from 'node:module'
 import sharp from 'sharp'
 import { expect } from 'vitest'
 import { PROJECT, type TestApp } from '../../../../test/harness/app.js'
 import { scenarios } from '../../../../test/harness/scenarios.js'
+
+// jsqr is a CommonJS bundle whose types declare an ES default export.
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default
 
 /** Decodes the QR code a URL answers back to its text. */
 async function scan(app: TestApp, url: string) {
