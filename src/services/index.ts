@@ -19,6 +19,7 @@ import { TokenService } from './account/token-service.js'
 import { TokenFlows } from './account/token-flows.js'
 import { MfaService } from './account/mfa/mfa-service.js'
 import { ChallengeService } from './account/mfa/challenge-service.js'
+import { MembershipService, TeamService } from './teams/index.js'
 import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -36,6 +37,10 @@ export interface Services {
   mfa: MfaService
   /** MFA challenges by email, phone, TOTP or recovery code. */
   mfaChallenges: ChallengeService
+  /** Teams, their prefs, and the roles confirmed memberships give (BEHAVIORS §13). */
+  teams: TeamService
+  /** Invitations, acceptance, roles and leaving. */
+  memberships: MembershipService
   /** Every email and SMS the emulator sends goes here. */
   outbox: Outbox
   rateLimiter: RateLimiter
@@ -76,23 +81,29 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const tokens = new TokenService(store, clock)
   const outbox = new Outbox(store, clock, options.log, options.smtp ?? null)
   const mfa = new MfaService(store, clock, bus)
+  const teams = new TeamService(store, clock, bus)
+  const projects = new ProjectRegistry(store, template, clock)
+  projects.onProvision((project) => teams.provision(project))
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
     bus,
-    projects: new ProjectRegistry(store, template, clock),
+    projects,
     sessions,
     account,
     tokens,
     tokenFlows: new TokenFlows(store, clock, bus, tokens, sessions, account, outbox),
     mfa,
     mfaChallenges: new ChallengeService(store, clock, bus, outbox, mfa, countryName),
+    teams,
+    memberships: new MembershipService(store, clock, bus, teams, sessions, outbox),
     outbox,
     rateLimiter: new RateLimiter(options.rateLimits),
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
     locale: new LocaleService(),
     countryName,
-    roleProviders: [],
+    // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.
+    roleProviders: [(caller) => teams.rolesOf(caller)],
     async roles(caller) {
       const extra = await Promise.all(services.roleProviders.map((provide) => provide(caller)))
       return [...userRoles(caller.user), ...extra.flat()]

@@ -194,8 +194,10 @@ export interface MembershipRecord {
   /** '' until the invitation is accepted. */
   joined: string
   confirm: boolean
-  /** sha256 of the invitation secret; '' once used. */
+  /** sha256 of the invitation secret ('' for a team's creator). Kept after acceptance, as Appwrite keeps it. */
   secretHash: string
+  /** Appwrite's document permissions, e.g. `read("any")`, `delete("team:<id>/owner")`; they differ for creators and invitees. */
+  permissions: string[]
 }
 
 export interface ProjectRecord {

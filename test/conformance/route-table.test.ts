@@ -31,19 +31,6 @@ const PENDING = [
   'GET /storage/buckets/{bucketId}/files/{fileId}/download',
   'GET /storage/buckets/{bucketId}/files/{fileId}/preview',
   'GET /storage/buckets/{bucketId}/files/{fileId}/view',
-  'GET /teams',
-  'POST /teams',
-  'GET /teams/{teamId}',
-  'PUT /teams/{teamId}',
-  'DELETE /teams/{teamId}',
-  'GET /teams/{teamId}/memberships',
-  'POST /teams/{teamId}/memberships',
-  'GET /teams/{teamId}/memberships/{membershipId}',
-  'PATCH /teams/{teamId}/memberships/{membershipId}',
-  'DELETE /teams/{teamId}/memberships/{membershipId}',
-  'PATCH /teams/{teamId}/memberships/{membershipId}/status',
-  'GET /teams/{teamId}/prefs',
-  'PUT /teams/{teamId}/prefs',
 ]
 
 type ParamShape = { name: string; required: boolean }

@@ -1,0 +1,27 @@
+import { CUSTOM_ID_DESCRIPTION, p, validator } from '../../http/params.js'
+import { isValidKey } from '../../domain/ids.js'
+import { listQueriesValidator, MEMBERSHIP_QUERY_SCHEMA, TEAM_QUERY_SCHEMA } from './list-query.js'
+
+/** utopia `Key`: a role name inside a team (`owner`, `editor`…). Same rule and message as a custom ID, without `unique()`. */
+const keyValidator = validator<string>(CUSTOM_ID_DESCRIPTION, isValidKey)
+
+// deviation: Appwrite's `Host` validator accepts only the project's platform hosts ("URL host must be one of: …");
+// the emulator counts every host as a platform and checks only that the URL is an http(s) URL.
+const invitationUrlValidator = validator<string>('Value must be a valid URL with following schemes (http, https)', (v) => {
+  if (typeof v !== 'string' || v.length > 2048) return false
+  try {
+    const url = new URL(v)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+})
+
+/** Param builders of the teams routes. */
+export const teamParams = {
+  /** `ArrayList(Key, 100)`: the roles of a membership. */
+  roles: () => p.array(keyValidator, 100),
+  invitationUrl: () => p.custom(invitationUrlValidator),
+  teamQueries: () => p.custom(listQueriesValidator(TEAM_QUERY_SCHEMA)),
+  membershipQueries: () => p.custom(listQueriesValidator(MEMBERSHIP_QUERY_SCHEMA)),
+}

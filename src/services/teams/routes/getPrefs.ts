@@ -1,0 +1,14 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+
+/** teams.getPrefs — the team's shared preferences, for any member. */
+export default defineRoute({
+  operation: 'teams.getPrefs',
+  method: 'GET',
+  path: '/v1/teams/:teamId/prefs',
+  scope: 'teams.read',
+  params: { teamId: p.uid() },
+  async handle({ params, caller, services }) {
+    return { status: 200, body: await services.teams.getPrefs(caller, params.teamId) }
+  },
+})
