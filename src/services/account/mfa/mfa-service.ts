@@ -50,7 +50,7 @@ export class MfaService {
    */
   async updateMfa(caller: Caller, mfa: boolean) {
     const session = requireSession(caller)
-    return this.changeUser(caller, 'update.mfa', async (user) => {
+    const { model } = await this.changeUser(caller, 'update.mfa', async (user) => {
       if (mfa) {
         const proved: string[] = []
         if ((await this.authenticatorOf(caller.project.id, user.id))?.verified) proved.push('totp')
@@ -60,6 +60,7 @@ export class MfaService {
       }
       return { ...user, mfa }
     })
+    return model
   }
 
   /**
@@ -142,7 +143,7 @@ export class MfaService {
 
   /** `POST /account/mfa/recovery-codes`: six new codes, once; 409 while unused ones remain. */
   async createRecoveryCodes(caller: Caller): Promise<{ recoveryCodes: string[] }> {
-    const user = await this.changeUser(caller, 'update.mfa', async (user) => {
+    const { user } = await this.changeUser(caller, 'update.mfa', async (user) => {
       if ((user.mfaRecoveryCodes ?? []).length > 0) throw new AppwriteException('user_recovery_codes_already_exists')
       return { ...user, mfaRecoveryCodes: newRecoveryCodes() }
     })
@@ -160,7 +161,7 @@ export class MfaService {
 
   /** `PATCH /account/mfa/recovery-codes` (after a recent challenge): six new codes replace the old ones. */
   async updateRecoveryCodes(caller: Caller): Promise<{ recoveryCodes: string[] }> {
-    const user = await this.changeUser(caller, 'update.mfa', async (user) => {
+    const { user } = await this.changeUser(caller, 'update.mfa', async (user) => {
       if ((user.mfaRecoveryCodes ?? []).length === 0) throw new AppwriteException('user_recovery_codes_not_found')
       return { ...user, mfaRecoveryCodes: newRecoveryCodes() }
     })
@@ -178,7 +179,7 @@ export class MfaService {
   }
 
   /** Reads the caller fresh, applies `change` in one transaction, and publishes `users.<id>.<action>` with the account. */
-  private async changeUser(caller: Caller, action: string, change: (user: UserRecord) => Promise<UserRecord>): Promise<UserRecord> {
+  private async changeUser(caller: Caller, action: string, change: (user: UserRecord) => Promise<UserRecord>) {
     const project = caller.project.id
     const current = requireUser(caller)
     const user = await this.store.transaction(async () => {
@@ -188,8 +189,9 @@ export class MfaService {
       return changed
     })
     caller.user = user
-    await this.publish(caller, user, action, accountModel(user, await this.targetsOf(caller, user.id)))
-    return user
+    const model = accountModel(user, await this.targetsOf(caller, user.id))
+    await this.publish(caller, user, action, model)
+    return { user, model }
   }
 
   private targetsOf(caller: Caller, userId: string) {
