@@ -7,6 +7,7 @@ import { registerBodyParsers, parseQueryString, BODY_LIMIT } from './http/body.j
 import { registerRoute } from './http/pipeline.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
+import { registerOAuth2Pages } from './services/account/oauth2/page-routes.js'
 import { routeTable } from './services/routes.js'
 import { createServices, type Services } from './services/index.js'
 import type { Store } from './store/types.js'
@@ -113,5 +114,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   for (const route of routeTable) registerRoute(server, route, services)
   registerControlRoutes(server, services, options.store, Date.now())
+  registerOAuth2Pages(server, services)
   return { server, services, store: options.store }
 }

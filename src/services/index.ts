@@ -16,6 +16,7 @@ import { AvatarsService } from './avatars/avatars-service.js'
 import { LocaleService } from './locale/locale-service.js'
 import { englishCountryName } from './locale/locale-data.js'
 import { TokenService } from './account/token-service.js'
+import { OAuth2Service } from './account/oauth2/oauth2-service.js'
 import { TokenFlows } from './account/token-flows.js'
 import { MfaService } from './account/mfa/mfa-service.js'
 import { ChallengeService } from './account/mfa/challenge-service.js'
@@ -41,6 +42,8 @@ export interface Services {
   teams: TeamService
   /** Invitations, acceptance, roles and leaving. */
   memberships: MembershipService
+  /** OAuth2 sign-in through the emulator's stand-in provider pages (BEHAVIORS §12). */
+  oauth2: OAuth2Service
   /** Every email and SMS the emulator sends goes here. */
   outbox: Outbox
   rateLimiter: RateLimiter
@@ -93,6 +96,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     account,
     tokens,
     tokenFlows: new TokenFlows(store, clock, bus, tokens, sessions, account, outbox),
+    oauth2: new OAuth2Service({ store, clock, bus, projects, sessions, tokens }),
     mfa,
     mfaChallenges: new ChallengeService(store, clock, bus, outbox, mfa, countryName),
     teams,

@@ -44,6 +44,8 @@ import listMfaFactors from './routes/listMfaFactors.js'
 import getMfaRecoveryCodes from './routes/getMfaRecoveryCodes.js'
 import createMfaRecoveryCodes from './routes/createMfaRecoveryCodes.js'
 import updateMfaRecoveryCodes from './routes/updateMfaRecoveryCodes.js'
+import createOAuth2Session from './routes/createOAuth2Session.js'
+import createOAuth2Token from './routes/createOAuth2Token.js'
 
 /** The account service's routes (BEHAVIORS §10). */
 export const accountRoutes: RouteDefinition<any>[] = [
@@ -55,4 +57,6 @@ export const accountRoutes: RouteDefinition<any>[] = [
   // MFA (BEHAVIORS §11).
   updateMFA, createMfaAuthenticator, updateMfaAuthenticator, deleteMfaAuthenticator, createMfaChallenge, updateMfaChallenge,
   listMfaFactors, getMfaRecoveryCodes, createMfaRecoveryCodes, updateMfaRecoveryCodes,
+  // OAuth2 through the emulator's stand-in sign-in page (BEHAVIORS §12).
+  createOAuth2Session, createOAuth2Token,
 ]

@@ -10,6 +10,7 @@ import { assertNotStale } from '../../http/request-timestamp.js'
 import type { Project } from '../projects/project-registry.js'
 import type { SessionRecord, Store, UserRecord } from '../../store/types.js'
 import type { JwtIssuer } from './jwt.js'
+import { refreshProviderTokens } from './oauth2/refresh.js'
 
 const DAY_MS = 86_400_000
 
@@ -112,7 +113,11 @@ export class SessionService {
     const session = await this.find(caller, sessionId)
     const now = this.clock.now()
     const updated: SessionRecord = { ...session, expire: formatDate(now + caller.project.settings.security.duration * 1000), updatedAt: formatDate(now) }
-    await this.store.transaction(() => this.store.sessions.update(caller.project.id, updated))
+    await this.store.transaction(async () => {
+      // OAuth2 sessions also get fresh provider tokens, on the session and its identity.
+      Object.assign(updated, await refreshProviderTokens(this.store, caller.project.id, session, now))
+      await this.store.sessions.update(caller.project.id, updated)
+    })
     const model = sessionModel(updated, caller.session?.id ?? null, this.countryName)
     await this.publish(caller, updated, 'update', model)
     return model
