@@ -11,7 +11,6 @@ const matchesSpec = (schema: string) => async (res: TestResponse) => {
   expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true)
 }
 
-
 const UNKNOWN = { countryCode: '--', country: 'Unknown', continentCode: '--', continent: 'Unknown', eu: false, currency: '' }
 
 scenarios('locale.get', [
