@@ -4,6 +4,7 @@ import { resolveCustomId, uniqueId } from '../../domain/ids.js'
 import type { Query } from '../../domain/query/parse.js'
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
+import { assertNotStale } from '../../http/request-timestamp.js'
 import type { Project } from '../projects/project-registry.js'
 import { requireUser } from '../account/session-service.js'
 import { UniqueViolation, type MembershipRecord, type Store, type TeamRecord } from '../../store/types.js'
@@ -90,9 +91,13 @@ export class TeamService {
     return teamModel(await this.readable(caller, teamId))
   }
 
-  /** `PUT /teams/{id}`: owners only; anyone else who can read the team gets the database's 401. */
+  /** `PUT /teams/{id}`: owners only; anyone else who can read the team gets the database's 401. Honours X-Appwrite-Timestamp. */
   async updateName(caller: Caller, teamId: string, name: string): Promise<TeamModel> {
-    const updated = await this.update(caller, teamId, (team) => ({ ...team, name }))
+    const updated = await this.update(caller, teamId, (team) => {
+      // The one team write that honours X-Appwrite-Timestamp (it injects `requestTimestamp`).
+      assertNotStale(caller, team.updatedAt)
+      return { ...team, name }
+    })
     const model = teamModel(updated)
     await this.publish(caller, updated, 'update', model, 'team.update')
     return model

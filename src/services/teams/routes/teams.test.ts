@@ -155,6 +155,17 @@ scenarios('teams.updateName', [
     },
   },
   {
+    name: 'a rename older than the last change conflicts',
+    as: 'alice',
+    async before(app, ctx) {
+      await aliceTeam(app, ctx)
+      app.clock.advance(5000)
+      await app.request({ method: 'PUT', url: '/v1/teams/team1', cookie: ctx.cookie, body: { name: 'Newer' } })
+    },
+    request: { method: 'PUT', url: '/v1/teams/team1', body: { name: 'Stale' }, headers: { 'x-appwrite-timestamp': NOW } },
+    expect: { status: 409, type: 'document_update_conflict', message: 'Remote document is newer than local.' },
+  },
+  {
     name: 'the owner renames it',
     as: 'alice',
     async before(app, ctx) {
