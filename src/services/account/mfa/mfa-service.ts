@@ -4,6 +4,7 @@ import { uniqueId } from '../../../domain/ids.js'
 import { accountModel } from '../../../domain/models.js'
 import type { EventBus } from '../../../events/bus.js'
 import type { Caller } from '../../../http/caller.js'
+import { assertNotStale } from '../../../http/request-timestamp.js'
 import type { AuthenticatorRecord, SessionRecord, Store, UserRecord } from '../../../store/types.js'
 import { requireUser } from '../session-service.js'
 import { newRecoveryCodes, newTotpSecret, provisioningUri, verifyTotp } from './totp.js'
@@ -46,11 +47,13 @@ export class MfaService {
 
   /**
    * `PATCH /account/mfa`. Turning MFA on also credits the current session with every second factor the user
-   * already proved: a verified TOTP authenticator, a verified email, a verified phone (each once).
+   * already proved: a verified TOTP authenticator, a verified email, a verified phone (each once). Honours
+   * `X-Appwrite-Timestamp`, as Appwrite's route injects `requestTimestamp`.
    */
   async updateMfa(caller: Caller, mfa: boolean) {
     const session = requireSession(caller)
     const { model } = await this.changeUser(caller, 'update.mfa', async (user) => {
+      assertNotStale(caller, user.updatedAt)
       if (mfa) {
         const proved: string[] = []
         if ((await this.authenticatorOf(caller.project.id, user.id))?.verified) proved.push('totp')
@@ -198,7 +201,11 @@ export class MfaService {
     return this.store.targets.list(caller.project.id, { user_id: userId })
   }
 
-  /** MFA changes are announced as `users.<id>.update.mfa` (or `delete.mfa`) with the account, audited as `user.update`. */
+  /**
+   * MFA changes are announced as `users.<id>.update.mfa` (or `delete.mfa`), audited as `user.update`.
+   * deviation: Appwrite's event payload is the route's response, i.e. the TOTP secret or the recovery codes for
+   * some of these routes; the emulator always sends the account, so no second-factor secret reaches event listeners.
+   */
   private publish(caller: Caller, user: UserRecord, action: string, model: object): Promise<void> {
     return this.bus.publish({
       projectId: caller.project.id,

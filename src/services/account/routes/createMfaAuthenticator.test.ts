@@ -52,7 +52,7 @@ scenarios('account.createMfaAuthenticator', [
     },
   },
   {
-    name: 'the type is matched in any letter case, as utopia\'s WhiteList does',
+    name: 'the type passes validation in any letter case (utopia\'s WhiteList) and is taken as `totp`',
     as: 'alice',
     request: { method: 'POST', url: '/v1/account/mfa/authenticators/TOTP' },
     expect: { status: 200 },

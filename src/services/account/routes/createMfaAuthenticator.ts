@@ -12,6 +12,8 @@ export default defineRoute({
   path: '/v1/account/mfa/authenticators/:type',
   scope: 'account',
   // utopia's WhiteList is case-insensitive unless made strict.
+  // deviation: `TOTP` is taken as `totp`; Appwrite lets it through validation and then fails to match it (500 here,
+  // 404 on verify and delete).
   params: { type: p.whiteList(AUTHENTICATOR_TYPES, true) },
   async handle({ params, caller, services }) {
     return { status: 200, body: await services.mfa.createAuthenticator(caller, params.type) }

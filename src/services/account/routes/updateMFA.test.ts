@@ -47,6 +47,27 @@ scenarios('account.updateMFA', [
     },
   },
   {
+    name: 'X-Appwrite-Timestamp older than the account is a conflict',
+    as: 'alice',
+    request: { method: 'PATCH', url, body: { mfa: true }, headers: { 'x-appwrite-timestamp': '2024-05-01T10:20:30.122+00:00' } },
+    expect: { status: 409, type: 'document_update_conflict', message: 'Remote document is newer than local.' },
+    async after(_res, app) {
+      expect((await app.store.users.get(PROJECT, 'alice'))!.mfa).toBe(false)
+    },
+  },
+  {
+    name: 'an unreadable X-Appwrite-Timestamp',
+    as: 'alice',
+    request: { method: 'PATCH', url, body: { mfa: true }, headers: { 'x-appwrite-timestamp': 'yesterday-ish' } },
+    expect: { status: 400, type: 'general_argument_invalid', message: 'Invalid X-Appwrite-Timestamp header value' },
+  },
+  {
+    name: 'X-Appwrite-Timestamp as recent as the account passes',
+    as: 'alice',
+    request: { method: 'PATCH', url, body: { mfa: true }, headers: { 'x-appwrite-timestamp': '2024-05-01T10:20:30.123+00:00' } },
+    expect: { status: 200, body: { mfa: true } },
+  },
+  {
     name: 'turns MFA on; with no second factor the session needs one factor still',
     as: 'alice',
     request: { method: 'PATCH', url, body: { mfa: true } },
