@@ -105,6 +105,7 @@ export class MembershipService {
       search: `${m.id} ${m.userId}`,
       membership: m,
     }))
+    // deviation: the cursor must name a membership of this team; Appwrite accepts any membership the caller can read.
     const { total, items } = runListQueries(records, [...input.queries, ...searchQuery(input.search)], 'Membership')
     const models = await Promise.all(items.map((r) => this.withUser(caller, team, r.membership)))
     return { total, memberships: models }
