@@ -31,8 +31,8 @@ export class ChallengeService {
   ) {}
 
   /**
-   * Creates a challenge valid for one hour and, for email and phone, sends a 6-digit code (a mock number's fixed
-   * code is not sent). Appwrite stores the challenge before checking that the factor can be used, so a refused
+   * Creates a challenge valid for one hour and, for email and phone, sends a 6-digit code. A mock number from the
+   * project settings gets its fixed code and no SMS, as phone tokens do. Appwrite stores the challenge before checking that the factor can be used, so a refused
    * email or phone challenge still leaves its record behind; this does the same.
    */
   async create(caller: Caller, factor: ChallengeFactor) {
