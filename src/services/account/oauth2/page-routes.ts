@@ -7,6 +7,7 @@ import type { Services } from '../../index.js'
 import { DEFAULT_FAILURE_PATH, DEFAULT_SUCCESS_PATH, SignInInputError, type PendingSignIn, type SignInOutcome } from './oauth2-service.js'
 import { errorPage, landingPage, signInPage } from './pages.js'
 import { isOAuth2Provider, providerName } from './providers.js'
+import { urlOrigin } from './redirect-url.js'
 
 /** The client routes whose errors Appwrite renders as an HTML page (their `error` label). */
 const HTML_ERROR_ROUTES: ReadonlySet<string> = new Set(['/v1/account/sessions/oauth2/:provider', '/v1/account/tokens/oauth2/:provider'])
@@ -98,6 +99,7 @@ async function sendSignInPage(
     state: signIn.id,
     token: signIn.token,
     scopes: signIn.scopes,
+    returnTo: urlOrigin(signIn.success),
     linkedTo: await services.oauth2.linkedUserLabel(signIn),
     ...form,
   })

@@ -64,6 +64,8 @@ export interface SignInPageView {
   state: string
   token: boolean
   scopes: string[]
+  /** Where the browser goes afterwards (`scheme://host` of `success`), so nobody is sent somewhere unexpected. */
+  returnTo: string
   /** Who the identity will be linked to, when somebody was signed in as the flow began. */
   linkedTo: string | null
   /** The form's previous values and what was wrong with them, when it is shown again. */
@@ -85,7 +87,7 @@ export function signInPage(view: SignInPageView): string {
 <div><h1>Sign in with ${name}</h1><p class="sub">Project <code>${escapeHtml(view.projectId)}</code></p></div></div>
 <p class="note">This is the <strong>Appwrite emulator</strong> standing in for ${name}. Nothing is sent to ${name}:
 type any email and name and you are signed in as that ${name} user. The same email always returns the same account.</p>
-<p class="meta">On success the app receives ${returns}.</p>
+<p class="meta">On success you return to <code>${escapeHtml(view.returnTo)}</code> with ${returns}.</p>
 ${linked}${scopes}${error}<form method="post" action="/_emulator/oauth2/${encodeURIComponent(view.provider)}/authorize">
 <input type="hidden" name="state" value="${escapeHtml(view.state)}">
 <label for="email">Email</label>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isValidRedirectUrl, withQuery } from './redirect-url.js'
+import { isValidRedirectUrl, urlOrigin, withQuery } from './redirect-url.js'
 
 describe('isValidRedirectUrl (FILTER_VALIDATE_URL, and a host a platform could register)', () => {
   it.each([
@@ -49,4 +49,12 @@ describe('withQuery', () => {
   it('encodes values as http_build_query does', () => {
     expect(withQuery('appwrite-callback-p://auth', { error: '{"message":"a b/c"}' })).toBe('appwrite-callback-p://auth?error=%7B%22message%22%3A%22a+b%2Fc%22%7D')
   })
+})
+
+describe('urlOrigin', () => {
+  it.each([
+    ['http://127.0.0.1:5173/cb?x=1', 'http://127.0.0.1:5173'],
+    ['https://user:pass@app.example.com/cb', 'https://app.example.com'],
+    ['appwrite-callback-p://auth?x=1', 'appwrite-callback-p://auth'],
+  ])('%s → %s', (url, origin) => expect(urlOrigin(url)).toBe(origin))
 })

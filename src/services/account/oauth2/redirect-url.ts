@@ -85,3 +85,9 @@ export function withQuery(url: string, params: Record<string, string>): string {
 // Appwrite's message lists the registered hostnames instead: `URL host must be one of: …`.
 /** The param validator for `success` and `failure`. */
 export const redirectUrlValidator = validator<string>(REDIRECT_URL_DESCRIPTION, isValidRedirectUrl)
+
+/** `scheme://host[:port]` of a validated URL, without user info: where the sign-in page says the user returns to. */
+export function urlOrigin(url: string): string {
+  const origin = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url)?.[0] ?? url
+  return origin.replace(/\/\/[^@]*@/, '//')
+}

@@ -174,7 +174,7 @@ scenarios('account.createOAuth2Session: the sign-in page', [
       expect(res.text).toMatch(/<button type="submit" class="primary" name="action" value="allow">Continue<\/button>/)
       expect(res.text).toMatch(/value="cancel" formnovalidate>Cancel</)
       expect(res.text).toContain('<code>read:user</code>')
-      expect(res.text).toContain('a session cookie')
+      expect(res.text).toContain('you return to <code>http://127.0.0.1:5173</code> with a session cookie')
     },
   },
   {
