@@ -172,7 +172,8 @@ export class MembershipService {
       const confirmed: MembershipRecord = { ...membership, joined: now, confirm: true, updatedAt: now }
       await this.store.memberships.update(project, confirmed)
       const current = (await this.store.teams.get(project, team.id)) ?? team
-      await this.store.teams.update(project, { ...current, total: current.total + 1 })
+      // The database's counter update also moves `$updatedAt`.
+      await this.store.teams.update(project, { ...current, total: current.total + 1, updatedAt: now })
       return { team: current, user: verified, confirmed, issued }
     })
     const model = membershipModel(result.confirmed, contextOf(result.team, result.user))
@@ -198,7 +199,7 @@ export class MembershipService {
       await this.store.memberships.delete(project, membership.id)
       if (membership.confirm) {
         const current = (await this.store.teams.get(project, team.id)) ?? team
-        await this.store.teams.update(project, { ...current, total: Math.max(0, current.total - 1) })
+        await this.store.teams.update(project, { ...current, total: Math.max(0, current.total - 1), updatedAt: formatDate(this.clock.now()) })
       }
       return { team, profile, membership }
     })
