@@ -121,6 +121,7 @@ function sendOutcome(req: FastifyRequest, reply: FastifyReply, outcome: SignInOu
     const value = encodeSession(session.userId, session.secret)
     const client = clientInfo(req)
     reply.header('Set-Cookie', sessionCookies({ projectId: session.projectId, value, expires: new Date(session.expire), hostname: client.hostname, secure: client.protocol === 'https' }))
+    // deviation: sent whatever the domains; Appwrite leaves it out when API and page share a registrable domain.
     reply.header('X-Fallback-Cookies', JSON.stringify({ [fallbackKey(session.projectId)]: value }).replace(/\//g, '\\/'))
   }
   return reply.code(303).headers({ ...PAGE_HEADERS, Location: outcome.location }).send()

@@ -18,6 +18,7 @@ const HOST = /^[A-Za-z0-9.\-]+(?::\d+)?$|^\[[0-9A-Fa-f:.]+\](?::\d+)?$/
  * sends the same no-cache headers with its redirect to the provider).
  */
 export function beginOAuth2({ params, caller, services, headers }: HandlerContext<typeof oauth2Params>, token: boolean): RouteResult {
+  // deviation: no provider is ever disabled (412 `project_provider_disabled`): there is no app ID or secret to configure.
   const host = typeof headers.host === 'string' && HOST.test(headers.host) ? headers.host : caller.client.hostname
   // deviation: Appwrite builds its defaults from the hostname alone and drops the port; the emulator runs on one.
   const origin = `${caller.client.protocol}://${host}`
