@@ -23,6 +23,8 @@ import { ChallengeService } from './account/mfa/challenge-service.js'
 import { MembershipService, TeamService } from './teams/index.js'
 import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
+import { openDocumentStore } from '../store/documents/index.js'
+import { DatabaseService } from './databases/database-service.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -48,6 +50,8 @@ export interface Services {
   outbox: Outbox
   rateLimiter: RateLimiter
   avatars: AvatarsService
+  /** Documents in the collections of appwrite.json (BEHAVIORS §6–§9). */
+  databases: DatabaseService
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -87,6 +91,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const teams = new TeamService(store, clock, bus)
   const projects = new ProjectRegistry(store, template, clock)
   projects.onProvision((project) => teams.provision(project))
+  const { documents, schemas } = openDocumentStore(store, template)
+  const databases = new DatabaseService(documents, schemas, template, clock, bus)
+  // A new or reset project starts with no documents.
+  projects.onProvision((project) => documents.wipeProject(project.id))
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
@@ -104,6 +112,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     outbox,
     rateLimiter: new RateLimiter(options.rateLimits),
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
+    databases,
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

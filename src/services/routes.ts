@@ -1,8 +1,9 @@
 import type { RouteDefinition } from '../http/route.js'
 import { accountRoutes } from './account/index.js'
 import { avatarsRoutes } from './avatars/index.js'
+import { databasesRoutes } from './databases/index.js'
 import { localeRoutes } from './locale/index.js'
 import { teamsRoutes } from './teams/index.js'
 
 /** Every client-API route the emulator serves; `app.ts` registers them and a conformance test holds them against the spec. */
-export const routeTable: RouteDefinition<any>[] = [...accountRoutes, ...avatarsRoutes, ...localeRoutes, ...teamsRoutes]
+export const routeTable: RouteDefinition<any>[] = [...accountRoutes, ...avatarsRoutes, ...localeRoutes, ...teamsRoutes, ...databasesRoutes]

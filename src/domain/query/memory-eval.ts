@@ -14,6 +14,12 @@ function compare(a: unknown, b: unknown): number {
 }
 
 const eq = (a: unknown, b: unknown) => compare(a, b) === 0
+const isMissing = (v: unknown) => v === null || v === undefined
+/** Ordering with a missing value first, as SQL sorts NULL ascending. */
+function compareNullable(a: unknown, b: unknown): number {
+  if (isMissing(a) || isMissing(b)) return isMissing(a) && isMissing(b) ? 0 : isMissing(a) ? -1 : 1
+  return compare(a, b)
+}
 const lower = (v: unknown) => String(v).toLowerCase()
 
 /** Whether a record matches one filter query, with Appwrite's semantics. Non-filter queries match everything. */
@@ -24,7 +30,8 @@ export function matches(record: Record<string, unknown>, q: Query): boolean {
     case 'equal':
       return Array.isArray(value) ? false : vals.some((v) => value !== null && value !== undefined && eq(value, v))
     case 'notEqual':
-      return value === null || value === undefined || !eq(value, vals[0])
+      // SQL's `!=`: a missing value is neither equal nor unequal (MariaDB adapter).
+      return value !== null && value !== undefined && !Array.isArray(value) && !eq(value, vals[0])
     case 'lessThan':
       return value !== null && value !== undefined && compare(value, vals[0]) < 0
     case 'lessThanEqual':
@@ -49,7 +56,12 @@ export function matches(record: Record<string, unknown>, q: Query): boolean {
     case 'search': {
       if (typeof value !== 'string') return false
       const words = lower(value).split(/[^\p{L}\p{N}_]+/u).filter(Boolean)
-      const terms = lower(vals[0]).replace(/[@+\-*()<>~"]/g, ' ').split(/\s+/).filter(Boolean)
+      const raw = String(vals[0])
+      // MariaDB boolean mode: reserved characters are spaces; "…" is an exact phrase, else words are OR-ed and the last is a prefix.
+      const terms = lower(raw).replace(/[@+\-*()<>~"]/g, ' ').split(/[^\p{L}\p{N}_]+/u).filter(Boolean)
+      if (raw.length > 1 && raw.startsWith('"') && raw.endsWith('"')) {
+        return terms.length > 0 && words.some((_, i) => terms.every((t, j) => words[i + j] === t))
+      }
       return terms.some((t, i) => (i === terms.length - 1 ? words.some((w) => w.startsWith(t)) : words.includes(t)))
     }
     case 'and':
@@ -68,7 +80,7 @@ export function evaluate<T extends Record<string, unknown>>(records: T[], querie
   const sorted = orders.length
     ? [...filtered].sort((a, b) => {
         for (const o of orders) {
-          const c = compare(a[o.attribute] ?? '', b[o.attribute] ?? '')
+          const c = compareNullable(a[o.attribute], b[o.attribute])
           if (c !== 0) return o.method === 'orderAsc' ? c : -c
         }
         return 0

@@ -38,7 +38,8 @@ export class SqliteStore implements Store {
   private readonly inTransaction = new AsyncLocalStorage<true>()
   private queue: Promise<unknown> = Promise.resolve()
 
-  private constructor(private readonly db: Database.Database) {
+  /** The connection, shared with the document store so both write in the same transactions. */
+  private constructor(readonly db: Database.Database) {
     this.projects = new SqliteJsonTable(db, 'projects', {})
     this.users = new SqliteJsonTable(db, 'users', { email: (u) => u.email, phone: (u) => u.phone })
     this.sessions = new SqliteJsonTable(db, 'sessions', { user_id: (s) => s.userId, secret_hash: (s) => s.secretHash })

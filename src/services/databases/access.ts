@@ -1,0 +1,48 @@
+import { AppwriteException } from '../../errors/appwrite-exception.js'
+import { isAllowed, parsePermission } from '../../domain/permissions.js'
+import type { CollectionSchema } from '../../store/documents/schema.js'
+import type { StoredDocument } from '../../store/documents/types.js'
+
+type Action = 'read' | 'update' | 'delete'
+
+/**
+ * utopia `Permission::aggregate` for documents: `write` becomes `update` and `delete`; plain permissions keep
+ * their order and the expanded ones follow; duplicates go.
+ */
+export function aggregatePermissions(permissions: readonly string[]): string[] {
+  const plain: string[] = []
+  const expanded: string[] = []
+  for (const permission of permissions) {
+    const parsed = parsePermission(permission)
+    if ('error' in parsed) continue
+    if (parsed.action === 'write') expanded.push(`update("${parsed.role}")`, `delete("${parsed.role}")`)
+    else plain.push(`${parsed.action}("${parsed.role}")`)
+  }
+  return [...new Set([...plain, ...expanded])]
+}
+
+/** Clients may grant only roles they hold (databases.php); the message lists the roles they do hold. */
+export function assertGrantable(permissions: readonly string[], roles: readonly string[]): void {
+  for (const permission of permissions) {
+    const parsed = parsePermission(permission)
+    if ('error' in parsed) continue
+    if (!roles.includes(parsed.role)) throw new AppwriteException('user_unauthorized', `Permissions must be one of: (${roles.join(', ')})`)
+  }
+}
+
+/** Whether a caller may `action` a document: by the collection's permissions, or with document security by the document's. */
+export function mayDocument(schema: CollectionSchema, doc: Pick<StoredDocument, '$permissions'>, roles: readonly string[], action: Action): boolean {
+  return isAllowed(roles, schema.permissions, action) || (schema.documentSecurity && isAllowed(roles, doc.$permissions, action))
+}
+
+/** Whether the collection's own permissions grant `action` (then document permissions need not be looked at). */
+export function mayCollection(schema: CollectionSchema, roles: readonly string[], action: Action | 'create'): boolean {
+  return isAllowed(roles, schema.permissions, action)
+}
+
+/** The roles a read filter uses for a list: null when the collection lets the caller read everything. Throws 401 when nothing can be readable. */
+export function readFilter(schema: CollectionSchema, roles: string[]): string[] | null {
+  if (mayCollection(schema, roles, 'read')) return null
+  if (!schema.documentSecurity) throw new AppwriteException('user_unauthorized')
+  return roles
+}

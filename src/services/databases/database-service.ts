@@ -1,0 +1,225 @@
+import { AppwriteException } from '../../errors/appwrite-exception.js'
+import type { ProjectTemplate } from '../../config/appwrite-json.js'
+import { formatDate, type Clock } from '../../domain/dates.js'
+import { resolveCustomId } from '../../domain/ids.js'
+import { defaultPermissions } from '../../domain/permissions.js'
+import { cursorOf, parseDocumentQueries, planDocumentQueries, planDocumentSelect } from '../../domain/query/plan.js'
+import type { EventBus } from '../../events/bus.js'
+import type { Caller } from '../../http/caller.js'
+import { assertNotStale } from '../../http/request-timestamp.js'
+import { schemaKey, type AttributeSchema, type CollectionSchema, type SchemaSet } from '../../store/documents/schema.js'
+import type { DocumentStore, StoredDocument } from '../../store/documents/types.js'
+import { aggregatePermissions, assertGrantable, mayCollection, mayDocument, readFilter } from './access.js'
+import { RELATION_MAX_DEPTH, Relationships, type RelationContext } from './relationships.js'
+
+/** Appwrite's `APP_LIMIT_COUNT`: list totals stop counting here. */
+const COUNT_LIMIT = 5000
+const PUBLIC_INTERNALS = ['$id', '$createdAt', '$updatedAt', '$permissions'] as const
+
+export type DocumentModel = Record<string, unknown>
+
+interface Target {
+  databaseId: string
+  collectionId: string
+}
+
+/** Which attributes a response keeps, from the `select` queries (databases.php and utopia `find`). */
+interface Selection {
+  all: boolean
+  attributes: Set<string>
+  /** Internal attributes kept: those named by every select query. */
+  internals: Set<string>
+  /** `$databaseId`/`$collectionId` are kept on lists only when a select names them. */
+  keepIds: Set<string>
+}
+
+function selectionOf(selects: string[][], isList: boolean): Selection | null {
+  if (selects.length === 0) return null
+  const flat = selects.flat()
+  const attributes = new Set(flat.map((v) => v.split('.')[0]))
+  const internals = new Set<string>(PUBLIC_INTERNALS.filter((k) => selects.every((values) => values.includes(k))))
+  const keepIds = new Set(isList ? ['$databaseId', '$collectionId'].filter((k) => flat.includes(k)) : ['$databaseId', '$collectionId'])
+  return { all: flat.includes('*'), attributes, internals, keepIds }
+}
+
+/** Parses the `data` param: a JSON object, or a string holding one. */
+function dataObject(data: unknown): Record<string, unknown> | null {
+  let value = data
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value)
+    } catch {
+      return null
+    }
+  }
+  if (Array.isArray(value)) return Object.fromEntries(value.map((v, i) => [String(i), v]))
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
+}
+
+/**
+ * The 5 client document operations (BEHAVIORS §8): collections come from the config; reads are filtered by
+ * permission in the store's SQL; writes are checked here and run in one transaction with their nested
+ * documents; events go out after commit.
+ */
+export class DatabaseService {
+  private readonly relationships: Relationships
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly schemas: SchemaSet,
+    private readonly template: ProjectTemplate,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+  ) {
+    this.relationships = new Relationships(store, schemas)
+  }
+
+  /** The collection, or 404: a missing or disabled database or collection look the same to clients. */
+  collection(target: Target): CollectionSchema {
+    const database = this.template.databases.find((d) => d.$id === target.databaseId)
+    if (!database || !database.enabled) throw new AppwriteException('database_not_found')
+    const schema = this.schemas.get(schemaKey(target.databaseId, target.collectionId))
+    if (!schema || !schema.enabled) throw new AppwriteException('collection_not_found')
+    return schema
+  }
+
+  private context(caller: Caller): RelationContext {
+    return { projectId: caller.project.id, roles: caller.roles, now: formatDate(this.clock.now()) }
+  }
+
+  /** `GET …/documents`: validated queries compiled to SQL, read permissions included; total counts the filters only. */
+  async listDocuments(caller: Caller, input: Target & { queries: string[] }): Promise<{ total: number; documents: DocumentModel[] }> {
+    const schema = this.collection(input)
+    const ref = { projectId: caller.project.id, schema }
+    const queries = parseDocumentQueries(input.queries)
+    const cursor = cursorOf(queries)
+    let cursorDocument: StoredDocument | null = null
+    if (cursor) {
+      // Appwrite looks the cursor up without permission checks, before validating the queries.
+      cursorDocument = cursor.id ? await this.store.get(ref, cursor.id) : null
+      if (!cursorDocument) throw new AppwriteException('general_cursor_not_found', `Document '${cursor.id}' for the 'cursor' value not found.`)
+    }
+    const plan = planDocumentQueries(schema, queries)
+    const readableBy = readFilter(schema, caller.roles)
+    const found = await this.store.find(ref, {
+      filters: plan.filters,
+      orders: plan.orders,
+      limit: plan.limit,
+      offset: plan.offset,
+      cursor: cursorDocument && cursor ? { document: cursorDocument, direction: cursor.direction } : null,
+      readableBy,
+    })
+    const total = await this.store.count(ref, { filters: plan.filters, readableBy, max: COUNT_LIMIT })
+    const ctx = this.context(caller)
+    const selection = selectionOf(plan.selects, true)
+    const documents = await Promise.all(found.map((doc) => this.present(ctx, schema, doc, 0, null, selection)))
+    return { total, documents }
+  }
+
+  /** `GET …/documents/{id}`: only `select` queries; an unreadable document is 404 like a missing one. */
+  async getDocument(caller: Caller, input: Target & { documentId: string; queries: string[] }): Promise<DocumentModel> {
+    const schema = this.collection(input)
+    const selects = input.queries.length ? planDocumentSelect(schema, parseDocumentQueries(input.queries)) : []
+    const doc = await this.store.get({ projectId: caller.project.id, schema }, input.documentId)
+    if (!doc || !mayDocument(schema, doc, caller.roles, 'read')) throw new AppwriteException('document_not_found')
+    return this.present(this.context(caller), schema, doc, 0, null, selectionOf(selects, false))
+  }
+
+  /** `POST …/documents`. */
+  async createDocument(caller: Caller, input: Target & { documentId: string; data: unknown; permissions: string[] | null }): Promise<DocumentModel> {
+    const data = dataObject(input.data)
+    if (!data || Object.keys(data).length === 0) throw new AppwriteException('document_missing_data')
+    if ('$id' in data) throw new AppwriteException('document_invalid_structure', '$id is not allowed for creating new documents, try update instead')
+    const schema = this.collection(input)
+    let permissions: string[]
+    if (input.permissions === null || input.permissions === undefined) permissions = defaultPermissions(caller.user?.id ?? null)
+    else {
+      permissions = aggregatePermissions(input.permissions)
+      assertGrantable(permissions, caller.roles)
+    }
+    if (!mayCollection(schema, caller.roles, 'create')) throw new AppwriteException('user_unauthorized')
+    const id = resolveCustomId(input.documentId)
+    const ctx = this.context(caller)
+    const { $permissions: _p, $collection: _c, $createdAt: _ca, $updatedAt: _ua, ...fields } = data
+    const model = await this.store.transaction(async () => {
+      const stored = await this.relationships.createDocument(ctx, schema, id, fields, permissions)
+      return this.present(ctx, schema, stored, 0, null, null)
+    })
+    await this.publish(caller, schema, model, 'create')
+    return model
+  }
+
+  /** `PATCH …/documents/{id}`: nothing sent is 400; a change needs update permission, no change needs read. */
+  async updateDocument(caller: Caller, input: Target & { documentId: string; data: unknown; permissions: string[] | null }): Promise<DocumentModel> {
+    const data = input.data === null || input.data === undefined ? {} : dataObject(input.data) ?? {}
+    if (Object.keys(data).length === 0 && (input.permissions === null || input.permissions === undefined)) throw new AppwriteException('document_missing_payload')
+    const schema = this.collection(input)
+    const ref = { projectId: caller.project.id, schema }
+    const ctx = this.context(caller)
+    const { model, changed } = await this.store.transaction(async () => {
+      // Read permission is not needed to find the document (databases.php).
+      const old = await this.store.get(ref, input.documentId)
+      if (!old) throw new AppwriteException('document_not_found')
+      let permissions = old.$permissions
+      if (input.permissions !== null && input.permissions !== undefined) {
+        permissions = aggregatePermissions(input.permissions)
+        assertGrantable(permissions, caller.roles)
+      }
+      const { $id: _i, $permissions: _p, $collection: _c, $createdAt: _ca, $updatedAt: _ua, ...fields } = data
+      const result = await this.relationships.updateDocument(ctx, schema, old, fields, permissions, null, () => assertNotStale(caller, old.$updatedAt))
+      return { model: await this.present(ctx, schema, result.document, 0, null, null), changed: result.changed }
+    })
+    if (changed) await this.publish(caller, schema, model, 'update')
+    return model
+  }
+
+  /** `DELETE …/documents/{id}`: found without read permission; needs delete permission; honours `onDelete`. */
+  async deleteDocument(caller: Caller, input: Target & { documentId: string }): Promise<void> {
+    const schema = this.collection(input)
+    const ref = { projectId: caller.project.id, schema }
+    const ctx = this.context(caller)
+    const model = await this.store.transaction(async () => {
+      const doc = await this.store.get(ref, input.documentId)
+      if (!doc) throw new AppwriteException('document_not_found')
+      if (!mayDocument(schema, doc, caller.roles, 'delete')) throw new AppwriteException('user_unauthorized')
+      assertNotStale(caller, doc.$updatedAt)
+      const shown = await this.present(ctx, schema, doc, 0, null, null)
+      await this.relationships.beforeDelete(ctx, schema, doc)
+      await this.store.delete(ref, doc.$id)
+      return shown
+    })
+    await this.publish(caller, schema, model, 'delete')
+  }
+
+  /** The Document model: attributes (relationships read under the caller's permissions), then the `$` fields. */
+  private async present(ctx: RelationContext, schema: CollectionSchema, doc: StoredDocument, depth: number, via: AttributeSchema | null, selection: Selection | null): Promise<DocumentModel> {
+    const out: DocumentModel = {}
+    for (const a of schema.attributes) {
+      if (a.hidden) continue
+      if (selection && !selection.all && !selection.attributes.has(a.key)) continue
+      if (a.type === 'relationship') {
+        if (depth >= RELATION_MAX_DEPTH) continue
+        // The way back to the document we came from is not read again.
+        if (via && a.key === via.twoWayKey) continue
+        out[a.key] = await this.relationships.read(ctx, schema, doc, a, (related, d, through) => this.present(ctx, related, d, depth + 1, through, null))
+        continue
+      }
+      out[a.key] = doc.data[a.key] ?? null
+    }
+    const internals: Record<string, unknown> = { $id: doc.$id, $createdAt: doc.$createdAt, $updatedAt: doc.$updatedAt, $permissions: doc.$permissions }
+    for (const key of PUBLIC_INTERNALS) if (!selection || selection.internals.has(key)) out[key] = internals[key]
+    if (!selection || selection.keepIds.has('$databaseId')) out.$databaseId = schema.databaseId
+    if (!selection || selection.keepIds.has('$collectionId')) out.$collectionId = schema.collectionId
+    return out
+  }
+
+  private async publish(caller: Caller, schema: CollectionSchema, model: DocumentModel, action: 'create' | 'update' | 'delete'): Promise<void> {
+    await this.bus.publish({
+      projectId: caller.project.id,
+      pattern: `databases.[databaseId].collections.[collectionId].documents.[documentId].${action}`,
+      params: { databaseId: schema.databaseId, collectionId: schema.collectionId, documentId: model.$id as string },
+      payload: model,
+      caller,
+    })
+  }
+}
