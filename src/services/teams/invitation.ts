@@ -102,6 +102,7 @@ export async function sendInvitation(
     })
     await outbox.send(project.id, { channel: 'email', to: email, subject: `Invitation to ${team.name} Team at ${project.name}`, ...body, data })
   } else if (phone) {
+    // deviation: Appwrite answers `general_phone_disabled` without an SMS provider; the outbox always delivers.
     const text = `${inviter} invited you to the ${team.name} team at ${project.name}: ${url}`
     await outbox.send(project.id, { channel: 'sms', to: phone, subject: '', text, html: '', data })
   }
