@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppwriteException } from '../../../errors/appwrite-exception.js'
 import { renderError } from '../../../errors/render.js'
+import { isValidKey } from '../../../domain/ids.js'
 import { clientInfo } from '../../../http/resolve-caller.js'
 import { sessionCookies, encodeSession, fallbackKey } from '../../../http/session-transport.js'
 import type { Services } from '../../index.js'
@@ -71,7 +72,7 @@ export function registerOAuth2Pages(app: FastifyInstance, services: Services): v
   for (const kind of ['success', 'failure'] as const) {
     app.get<{ Querystring: Record<string, unknown> }>(kind === 'success' ? DEFAULT_SUCCESS_PATH : DEFAULT_FAILURE_PATH, async (req, reply) => {
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''
-      const project = typeof req.query.project === 'string' && req.query.project ? req.query.project : null
+      const project = isValidKey(req.query.project) ? req.query.project : null
       const error = kind === 'failure' ? errorMessage(req.query.error) : null
       const csp = `${PAGE_HEADERS['Content-Security-Policy']}; script-src 'unsafe-inline'`
       return reply.headers({ ...PAGE_HEADERS, 'Content-Security-Policy': csp }).type('text/html; charset=UTF-8').send(landingPage(kind, query, project, error))

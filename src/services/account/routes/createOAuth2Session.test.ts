@@ -1,6 +1,7 @@
-import { expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { scenarios, type ScenarioContext } from '../../../../test/harness/scenarios.js'
-import { cookieHeader, PROJECT, USERS, type TestApp, type TestResponse } from '../../../../test/harness/app.js'
+import { cookieHeader, createTestApp, PROJECT, USERS, type TestApp, type TestResponse } from '../../../../test/harness/app.js'
+import { emptyTemplate } from '../../../config/appwrite-json.js'
 import { fakeProviderUid } from '../oauth2/providers.js'
 
 const APP = 'http://127.0.0.1:5173'
@@ -378,6 +379,31 @@ scenarios('account.createOAuth2Session: signing in', [
     },
   },
   {
+    name: 'a new user whose email another user\'s identity still carries is refused on the error page',
+    async before(app, ctx) {
+      await signInAs(app, ctx, 'octo@example.test')
+      // The GitHub user moves their account to another email; the identity keeps the old one.
+      await app.request({ method: 'PATCH', url: '/v1/account/email', cookie: ctx.cookie, body: { email: 'cat@example.test', password: 'password123' } })
+      ctx.state = await begin(app, start('google'))
+    },
+    request: (ctx) => ({
+      method: 'POST', url: '/_emulator/oauth2/google/authorize', project: null,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `state=${ctx.state}&action=allow&email=octo%40example.test`,
+    }),
+    expect: { status: 409, headers: { 'content-type': /^text\/html/ } },
+    after: htmlError('user_email_already_exists'),
+  },
+  {
+    name: 'the default failure page shows the error',
+    request: { method: 'GET', url: `/auth/oauth2/failure?error=${encodeURIComponent('{"message":"The GitHub OAuth2 provider returned an error: access_denied","type":"user_oauth2_provider_error","code":424}')}`, project: null },
+    expect: { status: 200, headers: { 'content-type': /^text\/html/ } },
+    async after(res) {
+      expect(res.text).toContain('Sign-in failed')
+      expect(res.text).toContain('The GitHub OAuth2 provider returned an error: access_denied')
+      expect(res.text).not.toContain('appwrite-callback-')
+    },
+  },
+  {
     name: 'the default success gets the project, cookie name and session, and its page answers',
     async before(app, ctx) {
       ctx.state = await begin(app, '/v1/account/sessions/oauth2/github')
@@ -410,3 +436,21 @@ scenarios('account.createOAuth2Session: signing in', [
     },
   },
 ])
+
+describe('account.createOAuth2Session: the project user limit', () => {
+  it('a new user beyond the limit goes to failure with user_count_exceeded', async () => {
+    const template = emptyTemplate()
+    template.settings.security.limit = 1
+    const app = await createTestApp({ template })
+    try {
+      await app.signIn(USERS.alice)
+      const res = await submit(app, await begin(app, start()), { email: 'octo@example.test' })
+      expect(res.status).toBe(303)
+      expect(errorOf(String(res.headers.location))).toMatchObject({ type: 'user_count_exceeded', code: 400 })
+      const again = await submit(app, await begin(app, start()), { email: USERS.alice.email })
+      expect(again.headers.location, 'existing users still sign in').toBe(SUCCESS)
+    } finally {
+      await app.close()
+    }
+  })
+})
