@@ -74,7 +74,8 @@ export class AvatarsService {
       const page = await this.fetch(url, 'avatar_remote_url_failed')
       // curl_exec returns the body whatever the status; only an empty answer counts as a failure.
       if (page.body.length === 0) throw new AppwriteException('avatar_remote_url_failed')
-      const choice = chooseFavicon(page.body.toString('utf8'), url)
+      // Relative hrefs resolve against the page that answered (after redirects), as a browser resolves them.
+      const choice = chooseFavicon(page.body.toString('utf8'), page.url)
       const notFound = choice.ext === 'ico' ? 'Favicon not found' : undefined
       const icon = await this.fetch(choice.href, 'avatar_icon_not_found', notFound)
       if (!isSuccess(icon) || icon.body.length === 0) throw new AppwriteException('avatar_icon_not_found', notFound)
