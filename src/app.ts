@@ -11,6 +11,7 @@ import { registerOAuth2Pages } from './services/account/oauth2/page-routes.js'
 import { routeTable } from './services/routes.js'
 import { createServices, type Services } from './services/index.js'
 import type { Store } from './store/types.js'
+import type { BlobStore } from './files/blob-store.js'
 import { resolveCaller } from './http/resolve-caller.js'
 
 export interface AppOptions {
@@ -25,6 +26,10 @@ export interface AppOptions {
   allowPrivateUrls?: boolean
   /** Relay emails to this SMTP server, e.g. `smtp://127.0.0.1:1025` (Mailpit). */
   smtp?: string | null
+  /** Where file bytes go (default: memory). */
+  blobs?: BlobStore
+  /** The key for files encrypted at rest (default: a fresh one). */
+  storageKey?: Buffer
   /** A pino logger config, or false for silence (tests). */
   logger?: FastifyServerOptions['logger']
 }
@@ -61,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     log: server.log,
     smtp: options.smtp ?? null,
     allowPrivateUrls: options.allowPrivateUrls ?? false,
+    blobs: options.blobs,
+    storageKey: options.storageKey,
   })
   await registerBodyParsers(server)
 

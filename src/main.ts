@@ -3,6 +3,10 @@ import { buildApp } from './app.js'
 import { emptyTemplate, loadAppwriteJson } from './config/appwrite-json.js'
 import { resolveOptions, type EmulatorOptions } from './config/options.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
+import { randomBytes } from 'node:crypto'
+import { DiskBlobStore } from './files/disk-blob-store.js'
+import { MemoryBlobStore } from './files/memory-blob-store.js'
+import { loadOrCreateKey } from './files/at-rest.js'
 
 /** A running emulator. */
 export interface RunningEmulator {
@@ -41,9 +45,13 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     trustProxy: options.trustProxy,
     allowPrivateUrls: options.allowPrivateUrls,
     smtp: options.smtp,
+    // File bytes live in <data>/files, encrypted with <data>/storage.key; --in-memory keeps both in the process.
+    blobs: options.inMemory ? new MemoryBlobStore() : new DiskBlobStore(join(options.data, 'files')),
+    storageKey: options.inMemory ? randomBytes(32) : loadOrCreateKey(join(options.data, 'storage.key')),
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
   })
   await server.listen({ port: options.port, host: options.host })
+  const stopSweeping = services.storage.startSweeping()
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
@@ -54,7 +62,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     origin,
     options: { ...options, port },
     stop() {
-      stopped ??= server.close().then(() => store.close())
+      stopped ??= (stopSweeping(), server.close().then(() => store.close()))
       return stopped
     },
     async reset(projectId) {

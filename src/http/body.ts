@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import qs from 'qs'
+import type { IncomingFilePart } from './route.js'
 
 /** Most a request body may hold, as Appwrite's server (`package_max_length`, 12 MB). */
 export const BODY_LIMIT = 12 * 1024 * 1024
@@ -41,19 +42,24 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   await app.register(multipart, { limits: { fileSize: BODY_LIMIT, files: 1, fields: 200, fieldSize: 1024 * 1024 } })
 }
 
+/** Takes a multipart file part as it streams in (uploads go to disk this way); its result becomes the param. */
+export type FilePartSink = (part: IncomingFilePart) => Promise<unknown>
+
 /** The params of a request: the query string for GET and HEAD, the body for everything else. */
-export async function readInput(req: FastifyRequest): Promise<Record<string, unknown>> {
+export async function readInput(req: FastifyRequest, sink?: FilePartSink): Promise<Record<string, unknown>> {
   if (req.method === 'GET' || req.method === 'HEAD') return (req.query as Record<string, unknown>) ?? {}
-  if (req.isMultipart()) return readMultipart(req)
+  if (req.isMultipart()) return readMultipart(req, sink)
   return isObject(req.body) ? req.body : {}
 }
 
-async function readMultipart(req: FastifyRequest): Promise<Record<string, unknown>> {
+async function readMultipart(req: FastifyRequest, sink?: FilePartSink): Promise<Record<string, unknown>> {
   const pairs: string[] = []
-  const files: Record<string, UploadedFile> = {}
+  const files: Record<string, unknown> = {}
   for await (const part of req.parts()) {
     if (part.type === 'file') {
-      files[part.fieldname] = { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() }
+      files[part.fieldname] = sink
+        ? await sink({ filename: part.filename, mimetype: part.mimetype, stream: part.file, truncated: () => part.file.truncated })
+        : ({ filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() } satisfies UploadedFile)
     } else {
       pairs.push(`${encodeURIComponent(part.fieldname)}=${encodeURIComponent(String(part.value))}`)
     }

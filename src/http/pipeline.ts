@@ -5,7 +5,7 @@ import type { Services } from '../services/index.js'
 import type { Caller } from './caller.js'
 import type { ParamSpecs } from './params.js'
 import { resolveCaller } from './resolve-caller.js'
-import type { RouteDefinition, RouteResult, Scope } from './route.js'
+import type { RouteDefinition, RouteResult, Scope, SpooledFile } from './route.js'
 import { clearedSessionCookies, encodeSession, fallbackKey, sessionCookies } from './session-transport.js'
 import { readInput } from './body.js'
 import { sendJson } from './respond.js'
@@ -29,13 +29,24 @@ export type MinimumFactors = (caller: Caller) => Promise<number>
 export function registerRoute(app: FastifyInstance, route: RouteDefinition<ParamSpecs>, services: Services): void {
   const service = route.operation.split('.')[0] as ServiceName
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const input = await readInput(req)
-    const { caller, usedFallback } = await resolveCaller(req, input, services)
-    reply.header('X-Debug-Fallback', usedFallback ? 'true' : 'false')
-    await runChecks(route, service, caller, input, req, reply, services)
-    const params = validateParams(route.params, { ...input, ...(req.params as Record<string, string>) })
-    const result = await route.handle({ params: params as never, caller, services, headers: req.headers, input })
-    return sendResult(reply, result, caller)
+    // Spooled upload parts are disposed of whatever happens; a handler that keeps one has moved it already.
+    const spooled: SpooledFile[] = []
+    const spool = route.spoolFile
+    try {
+      const input = await readInput(req, spool && (async (part) => {
+        const file = await spool(services, part)
+        spooled.push(file)
+        return file
+      }))
+      const { caller, usedFallback } = await resolveCaller(req, input, services)
+      reply.header('X-Debug-Fallback', usedFallback ? 'true' : 'false')
+      await runChecks(route, service, caller, input, req, reply, services)
+      const params = validateParams(route.params, { ...input, ...(req.params as Record<string, string>) })
+      const result = await route.handle({ params: params as never, caller, services, headers: req.headers, input })
+      return sendResult(reply, result, caller)
+    } finally {
+      await Promise.all(spooled.map((file) => file.dispose()))
+    }
   }
   for (const url of [route.path, ...(route.aliases ?? [])]) app.route({ method: route.method, url, handler })
 }
@@ -108,6 +119,11 @@ export function validateParams(specs: ParamSpecs, input: Record<string, unknown>
   const out: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(specs)) {
     const raw = input[name]
+    // utopia's `skipValidation` params (an upload's `file`): passed through, missing or not; the action checks them.
+    if ((spec as { skipValidation?: boolean }).skipValidation) {
+      out[name] = raw ?? spec.defaultValue
+      continue
+    }
     if (raw === undefined) {
       if (spec.required) throw new AppwriteException('general_argument_invalid', `Param "${name}" is not optional.`)
       out[name] = spec.defaultValue

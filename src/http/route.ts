@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import type { AuthMethod } from '../config/appwrite-json.js'
 import type { Caller } from './caller.js'
 import type { ParamSpecs, ParamValues } from './params.js'
@@ -29,8 +30,24 @@ export interface RouteResult {
   startSession?: { userId: string; secret: string; expire: string }
   /** The caller's session ended: expire the cookies and send `X-Fallback-Cookies: []`. */
   endSession?: boolean
-  /** A binary body (an image, a file) sent as is with its content type, instead of JSON `body`. */
-  raw?: { contentType: string; data: Buffer }
+  /** A binary body (an image, a file) sent as is with its content type, instead of JSON `body`; a stream is piped. */
+  raw?: { contentType: string; data: Buffer | Readable }
+}
+
+/** A multipart file part kept outside memory while its request runs; the pipeline disposes of it afterwards. */
+export interface SpooledFile {
+  filename: string
+  mimetype: string
+  size: number
+  dispose(): Promise<void>
+}
+
+/** A multipart file part as it streams in; `truncated()` tells, once read, whether it passed the size limit. */
+export interface IncomingFilePart {
+  filename: string
+  mimetype: string
+  stream: Readable
+  truncated(): boolean
 }
 
 export interface HandlerContext<S extends ParamSpecs> {
@@ -54,6 +71,8 @@ export interface RouteDefinition<S extends ParamSpecs = ParamSpecs> {
   /** The auth method that must be enabled on the project (`user_auth_method_unsupported` otherwise). */
   authMethod?: AuthMethod
   rateLimit?: RateLimit
+  /** Where multipart file parts go instead of memory (uploads): the value becomes the param. */
+  spoolFile?: (services: Services, part: IncomingFilePart) => Promise<SpooledFile>
   params: S
   handle(ctx: HandlerContext<S>): Promise<RouteResult>
 }

@@ -25,6 +25,9 @@ import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
 import { openDocumentStore } from '../store/documents/index.js'
 import { DatabaseService } from './databases/database-service.js'
+import type { BlobStore } from '../files/blob-store.js'
+import { MemoryBlobStore } from '../files/memory-blob-store.js'
+import { StorageService } from './storage/storage-service.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -52,6 +55,8 @@ export interface Services {
   avatars: AvatarsService
   /** Documents in the collections of appwrite.json (BEHAVIORS §6–§9). */
   databases: DatabaseService
+  /** Files in the buckets of appwrite.json (BEHAVIORS §14). */
+  storage: StorageService
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -71,6 +76,10 @@ export interface ServiceOptions {
   smtp?: string | null
   /** Let avatar routes fetch loopback, private and link-local URLs (`--allow-private-urls`). */
   allowPrivateUrls?: boolean
+  /** Where file bytes go: a folder under `--data`, or memory (the default). */
+  blobs?: BlobStore
+  /** The AES-256 key for files encrypted at rest; a fresh one per process when not given. */
+  storageKey?: Buffer
 }
 
 /** Builds every service once, wired to one store, bus and clock. */
@@ -91,6 +100,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const teams = new TeamService(store, clock, bus)
   const projects = new ProjectRegistry(store, template, clock)
   projects.onProvision((project) => teams.provision(project))
+  const storage = new StorageService({ store, blobs: options.blobs ?? new MemoryBlobStore(), key: options.storageKey ?? randomBytes(32), clock, bus })
+  // A new or reset project starts with no file bytes; the store's wipe removes the records.
+  projects.onProvision((project) => storage.wipeProject(project.id))
   const { documents, schemas } = openDocumentStore(store, template)
   const databases = new DatabaseService(documents, schemas, template, clock, bus)
   // A new or reset project starts with no documents.
@@ -113,6 +125,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     rateLimiter: new RateLimiter(options.rateLimits),
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
     databases,
+    storage,
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

@@ -200,6 +200,37 @@ export interface MembershipRecord {
   permissions: string[]
 }
 
+/**
+ * A file in a bucket (BEHAVIORS §14). The bytes live in the blob store under `blob`; while a chunked upload runs,
+ * `blob` is the upload's part file and `chunksReceived` lists the chunks (1-based) written so far.
+ */
+export interface FileRecord {
+  /** `<bucketId>/<fileId>`: file IDs are unique within a bucket. */
+  id: string
+  bucketId: string
+  fileId: string
+  createdAt: string
+  updatedAt: string
+  permissions: string[]
+  name: string
+  /** md5 of the content, '' until the upload completes. */
+  signature: string
+  mimeType: string
+  sizeOriginal: number
+  /** Bytes kept at rest, after compression and encryption. */
+  sizeActual: number
+  chunksTotal: number
+  chunksUploaded: number
+  /** Bytes per chunk of a chunked upload; 0 for a single request. */
+  chunkSize: number
+  chunksReceived: number[]
+  algorithm: 'none' | 'gzip' | 'zstd'
+  encrypted: boolean
+  /** The bucket's antivirus flag when the file was stored (no scanner runs, as with Appwrite's default). */
+  antivirus: boolean
+  blob: string
+}
+
 export interface ProjectRecord {
   id: string
   createdAt: string
@@ -218,6 +249,7 @@ export interface Store {
   readonly authenticators: Table<AuthenticatorRecord>
   readonly teams: Table<TeamRecord>
   readonly memberships: Table<MembershipRecord>
+  readonly files: Table<FileRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>

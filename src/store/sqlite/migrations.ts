@@ -59,4 +59,10 @@ ${recordTable('memberships', ['team_id TEXT NOT NULL', 'user_id TEXT NOT NULL'],
 ])}
 `,
   },
+  {
+    version: 3,
+    sql: `
+${recordTable('files', ['bucket_id TEXT NOT NULL'], ['CREATE INDEX files_bucket ON files (project_id, bucket_id);'])}
+`,
+  },
 ]

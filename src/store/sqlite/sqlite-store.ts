@@ -6,6 +6,7 @@ import type {
   AuthenticatorRecord,
   ChallengeRecord,
   MembershipRecord,
+  FileRecord,
   TeamRecord,
   IdentityRecord,
   LogRecord,
@@ -34,6 +35,7 @@ export class SqliteStore implements Store {
   readonly authenticators: SqliteJsonTable<AuthenticatorRecord>
   readonly teams: SqliteJsonTable<TeamRecord>
   readonly memberships: SqliteJsonTable<MembershipRecord>
+  readonly files: SqliteJsonTable<FileRecord>
   private readonly tables: SqliteJsonTable<any>[]
   private readonly inTransaction = new AsyncLocalStorage<true>()
   private queue: Promise<unknown> = Promise.resolve()
@@ -57,9 +59,10 @@ export class SqliteStore implements Store {
     this.authenticators = new SqliteJsonTable(db, 'authenticators', { user_id: (a) => a.userId, type: (a) => a.type })
     this.teams = new SqliteJsonTable(db, 'teams', {})
     this.memberships = new SqliteJsonTable(db, 'memberships', { team_id: (m) => m.teamId, user_id: (m) => m.userId })
+    this.files = new SqliteJsonTable(db, 'files', { bucket_id: (f) => f.bucketId })
     this.tables = [
       this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
-      this.challenges, this.authenticators, this.teams, this.memberships,
+      this.challenges, this.authenticators, this.teams, this.memberships, this.files,
     ]
   }
 

@@ -1,0 +1,9 @@
+import type { RouteDefinition } from '../../http/route.js'
+import createFile from './routes/createFile.js'
+import deleteFile from './routes/deleteFile.js'
+import getFile from './routes/getFile.js'
+import listFiles from './routes/listFiles.js'
+import updateFile from './routes/updateFile.js'
+
+/** The storage service's routes (BEHAVIORS §14). */
+export const storageRoutes: RouteDefinition<any>[] = [listFiles, createFile, getFile, updateFile, deleteFile]

@@ -1,0 +1,16 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+
+/** storage.deleteFile — the file and its bytes (or an unfinished upload's chunks); 204. */
+export default defineRoute({
+  operation: 'storage.deleteFile',
+  method: 'DELETE',
+  path: '/v1/storage/buckets/:bucketId/files/:fileId',
+  scope: 'files.write',
+  rateLimit: { limit: 60, window: 60, keys: ['ip:{ip},method:{method},url:{url},userId:{userId}'] },
+  params: { bucketId: p.uid(), fileId: p.uid() },
+  async handle({ params, caller, services }) {
+    await services.storage.deleteFile(caller, params.bucketId, params.fileId)
+    return { status: 204 }
+  },
+})

@@ -1,0 +1,20 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+import { listQueriesValidator } from '../../teams/list-query.js'
+import { FILE_QUERY_SCHEMA } from '../buckets.js'
+
+/** storage.listFiles — the readable files of a bucket, with queries on the Files attributes and `search` (ID and name). */
+export default defineRoute({
+  operation: 'storage.listFiles',
+  method: 'GET',
+  path: '/v1/storage/buckets/:bucketId/files',
+  scope: 'files.read',
+  params: {
+    bucketId: p.uid(),
+    queries: p.custom(listQueriesValidator(FILE_QUERY_SCHEMA)).optional([]),
+    search: p.text(256, 0).optional(''),
+  },
+  async handle({ params, caller, services }) {
+    return { status: 200, body: await services.storage.listFiles(caller, params.bucketId, params.queries ?? [], params.search ?? '') }
+  },
+})

@@ -1,0 +1,19 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+
+/** storage.updateFile — name and permissions; null keeps them. Needs update (not read) permission. */
+export default defineRoute({
+  operation: 'storage.updateFile',
+  method: 'PUT',
+  path: '/v1/storage/buckets/:bucketId/files/:fileId',
+  scope: 'files.write',
+  rateLimit: { limit: 60, window: 60, keys: ['ip:{ip},method:{method},url:{url},userId:{userId}'] },
+  params: { bucketId: p.uid(), fileId: p.uid(), name: p.text(255).optional(null), permissions: p.permissions().optional(null) },
+  async handle({ params, caller, services }) {
+    const file = await services.storage.updateFile(caller, params.bucketId, params.fileId, {
+      name: (params.name as string | null) ?? null,
+      permissions: (params.permissions as string[] | null) ?? null,
+    })
+    return { status: 200, body: file }
+  },
+})
