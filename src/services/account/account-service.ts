@@ -3,7 +3,7 @@ import { formatDate, type Clock } from '../../domain/dates.js'
 import { resolveCustomId, uniqueId } from '../../domain/ids.js'
 import { accountModel, identityModel, logModel, type CountryName } from '../../domain/models.js'
 import type { Query } from '../../domain/query/parse.js'
-import { applyCursor, evaluate } from '../../domain/query/memory-eval.js'
+import { runListQueries } from '../teams/list-query.js'
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
 import { newPasswordValidator } from '../../http/params.js'
@@ -196,9 +196,8 @@ export class AccountService {
   async listIdentities(caller: Caller, queries: Query[]) {
     const user = requireUser(caller)
     const all = await this.store.identities.list(caller.project.id, { user_id: user.id })
-    const rows = applyCursor(all.map(identityModel), queries, 'Identity')
-    const { total, items } = evaluate(rows.records, rows.queries)
-    return { total, identities: items }
+    const { total, items } = runListQueries(all.map((i) => ({ ...identityModel(i), search: '' })), queries, 'Identity')
+    return { total, identities: items.map(({ search: _search, ...identity }) => identity) }
   }
 
   async deleteIdentity(caller: Caller, identityId: string) {

@@ -1,9 +1,12 @@
 import { defineRoute } from '../../../http/route.js'
 import { p } from '../../../http/params.js'
-import { queriesValidator } from '../../../http/queries-param.js'
-import { QUERY_METHODS } from '../../../domain/query/parse.js'
+import { listQueriesValidator, type QuerySchema } from '../../teams/list-query.js'
 
-const ATTRIBUTES = ['userId', 'provider', 'providerUid', 'providerEmail', 'providerAccessTokenExpiry', '$id', '$createdAt', '$updatedAt']
+/** `Appwrite\Utopia\Database\Validator\Queries\Identities`. */
+const IDENTITY_QUERY_SCHEMA: QuerySchema = {
+  userId: 'string', provider: 'string', providerUid: 'string', providerEmail: 'string', providerAccessTokenExpiry: 'datetime',
+  $id: 'string', $createdAt: 'datetime', $updatedAt: 'datetime',
+}
 
 /** account.listIdentities — the user's OAuth2 identities. */
 export default defineRoute({
@@ -11,7 +14,7 @@ export default defineRoute({
   method: 'GET',
   path: '/v1/account/identities',
   scope: 'account',
-  params: { queries: p.custom(queriesValidator({ methods: QUERY_METHODS.filter((m) => m !== 'select' && m !== 'search'), attributes: ATTRIBUTES })).optional([]) },
+  params: { queries: p.custom(listQueriesValidator(IDENTITY_QUERY_SCHEMA)).optional([]) },
   async handle({ params, caller, services }) {
     return { status: 200, body: await services.account.listIdentities(caller, params.queries ?? []) }
   },

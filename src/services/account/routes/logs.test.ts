@@ -65,3 +65,35 @@ scenarios('account.listIdentities and deleteIdentity', [
     },
   },
 ])
+
+scenarios('account.listIdentities queries', [
+  {
+    name: 'a value of the wrong type',
+    as: 'alice',
+    request: { method: 'GET', url: `/v1/account/identities?queries[0]=${encodeURIComponent('{"method":"equal","attribute":"provider","values":[1]}')}` },
+    expect: { status: 400, message: 'Invalid `queries` param: Invalid query: Query value is invalid for attribute "provider"' },
+  },
+  {
+    name: 'an or with one query',
+    as: 'alice',
+    request: { method: 'GET', url: `/v1/account/identities?queries[0]=${encodeURIComponent('{"method":"or","values":[{"method":"equal","attribute":"provider","values":["github"]}]}')}` },
+    expect: { status: 400, message: 'Invalid `queries` param: Invalid query: Or queries require at least two queries' },
+  },
+  {
+    name: 'filters and pages identities',
+    as: 'alice',
+    async before(app) {
+      for (const [id, provider] of [['i1', 'github'], ['i2', 'google'], ['i3', 'github']]) {
+        await app.store.identities.insert('test-project', {
+          id, createdAt: '2024-05-01T10:20:30.123+00:00', updatedAt: '2024-05-01T10:20:30.123+00:00', userId: 'alice', provider,
+          providerUid: id, providerEmail: `${id}@example.test`, providerAccessToken: '', providerAccessTokenExpiry: '', providerRefreshToken: '',
+        })
+      }
+    },
+    request: { method: 'GET', url: `/v1/account/identities?queries[0]=${encodeURIComponent('{"method":"equal","attribute":"provider","values":["GitHub"]}')}&queries[1]=${encodeURIComponent('{"method":"cursorAfter","values":["i1"]}')}` },
+    expect: { status: 200, body: { total: 2, identities: [{ $id: 'i3' }] }, absent: [] },
+    async after(res) {
+      expect(res.body.identities[0]).not.toHaveProperty('search')
+    },
+  },
+])
