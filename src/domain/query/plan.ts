@@ -169,7 +169,8 @@ function validateOne(q: Query, lookup: (key: string) => QueryAttribute | undefin
       for (const v of values) {
         if (typeof v !== 'string') return `Attribute not found in schema: ${String(v)}`
         const top = v.includes('.') && !lookup(v) ? v.split('.')[0] : v
-        if ((INTERNAL_ATTRIBUTES as readonly string[]).includes(top) || top === '*') continue
+        // databases.php looks for `$databaseId`/`$collectionId` among selections, so they are taken here too.
+        if ((INTERNAL_ATTRIBUTES as readonly string[]).includes(top) || top === '*' || top === '$databaseId' || top === '$collectionId') continue
         if (!lookup(top)) return `Attribute not found in schema: ${top}`
       }
       return null
