@@ -16,9 +16,7 @@ const PENDING = [
   'POST /graphql/mutation',
   'POST /messaging/topics/{topicId}/subscribers',
   'DELETE /messaging/topics/{topicId}/subscribers/{subscriberId}',
-  'GET /storage/buckets/{bucketId}/files/{fileId}/download',
   'GET /storage/buckets/{bucketId}/files/{fileId}/preview',
-  'GET /storage/buckets/{bucketId}/files/{fileId}/view',
 ]
 
 type ParamShape = { name: string; required: boolean }

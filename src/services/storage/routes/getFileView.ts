@@ -1,0 +1,27 @@
+import { defineRoute } from '../../../http/route.js'
+import { p } from '../../../http/params.js'
+import { fileResponse } from '../file-response.js'
+
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
+
+/**
+ * storage.getFileView — the original bytes (decrypted, decompressed) inline, as their type only when it is in the safe list (else text/plain) and with `script-src none`,
+ * with `Range` → 206 or 416 and a 45-day `Expires`.
+ */
+export default defineRoute({
+  operation: 'storage.getFileView',
+  method: 'GET',
+  path: '/v1/storage/buckets/:bucketId/files/:fileId/view',
+  scope: 'files.read',
+  params: { bucketId: p.uid(), fileId: p.uid() },
+  async handle({ params, caller, services, headers }) {
+    const { file } = await services.storage.readable(caller, params.bucketId, params.fileId)
+    return fileResponse({
+      file,
+      mode: 'view',
+      rangeHeader: header(headers.range),
+      clock: services.clock,
+      content: (range) => services.storage.content(file, range),
+    })
+  },
+})
