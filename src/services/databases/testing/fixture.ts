@@ -84,6 +84,7 @@ export const databasesConfig = {
         { key: 'author', type: 'relationship', relatedCollection: 'authors', relationType: 'oneToMany', twoWay: true, twoWayKey: 'books', onDelete: 'cascade', side: 'child' },
         { key: 'publisher', type: 'relationship', relatedCollection: 'publishers', relationType: 'manyToOne', twoWay: true, twoWayKey: 'catalogue', onDelete: 'restrict', side: 'parent' },
         { key: 'shelves', type: 'relationship', relatedCollection: 'shelves', relationType: 'manyToMany', twoWay: true, twoWayKey: 'books', onDelete: 'setNull', side: 'parent' },
+        { key: 'reviews', type: 'relationship', relatedCollection: 'reviews', relationType: 'oneToMany', twoWay: false, onDelete: 'cascade', side: 'parent' },
       ],
       indexes: [],
     },
@@ -100,6 +101,12 @@ export const databasesConfig = {
         { key: 'name', type: 'string', size: 64, required: true },
         { key: 'catalogue', type: 'relationship', relatedCollection: 'books', relationType: 'manyToOne', twoWay: true, twoWayKey: 'publisher', onDelete: 'restrict', side: 'child' },
       ],
+      indexes: [],
+    },
+    {
+      $id: 'reviews', databaseId: 'main', name: 'Reviews', enabled: true, documentSecurity: false,
+      $permissions: ['read("users")'],
+      attributes: [{ key: 'stars', type: 'integer', required: false }],
       indexes: [],
     },
     {
