@@ -16,7 +16,6 @@ const PENDING = [
   'POST /graphql/mutation',
   'POST /messaging/topics/{topicId}/subscribers',
   'DELETE /messaging/topics/{topicId}/subscribers/{subscriberId}',
-  'GET /storage/buckets/{bucketId}/files/{fileId}/preview',
 ]
 
 type ParamShape = { name: string; required: boolean }

@@ -14,6 +14,9 @@ import { decodeAtRest, encodeAtRest, TRANSFORM_LIMIT, type AtRest } from '../../
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
 import { sniffMimeType, SNIFF_BYTES } from '../../files/mime.js'
 import type { FileRecord, Store } from '../../store/types.js'
+import { ImageCache } from '../avatars/image-cache.js'
+import { iconKind, iconPng } from './file-icons.js'
+import { OUTPUTS, PREVIEW_INPUTS, PREVIEW_LIMIT, renderPreview, type Output, type PreviewOptions } from './preview.js'
 import { bucketAccess, bucketFor, extensionAllowed, fileAllows, fileModel, fileQueryRecord, type FileModel } from './buckets.js'
 import { chunkPlacement, isSpooledUpload, parseContentRange, spoolPart, type ContentRange, type SpooledUpload } from './uploads.js'
 
@@ -31,6 +34,11 @@ export const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000
 /** Spooled parts older than this belong to no running request. */
 const STALE_SPOOL_MS = 3600 * 1000
 
+const extensionOf = (name: string) => {
+  const dot = name.lastIndexOf('.')
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase()
+}
+
 const isComplete = (f: FileRecord) => f.chunksUploaded === f.chunksTotal
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -41,6 +49,9 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 /** Storage (BEHAVIORS §14): files in the buckets of appwrite.json, their bytes in a blob store. */
 export class StorageService {
+  /** Generated previews (Appwrite's `cache` label), keyed by the stored bytes' version and every parameter. */
+  private readonly previews = new ImageCache()
+
   constructor(private readonly o: StorageOptions) {}
 
   /** Streams an upload's file part into `tmp/` (the createFile route's spool). */
@@ -281,6 +292,39 @@ export class StorageService {
     const stored = await readAll(this.o.blobs.read(file.blob))
     if (file.algorithm === 'none' && !file.encrypted) return stored
     return decodeAtRest(stored, { algorithm: file.algorithm, encrypted: file.encrypted }, this.o.key)
+  }
+
+  /**
+   * `GET …/preview`: JPEG, PNG and GIF files up to 20 MB are rendered with every parameter; other files, and
+   * larger images, render an icon for their type on `#eceff1` (unless a background is given). The output
+   * defaults to the file's extension when it is an output format, else jpg; webp falls back to jpg when the
+   * `Accept` header lacks `image/webp`.
+   */
+  async preview(
+    caller: Caller, bucketId: string, fileId: string, params: Omit<PreviewOptions, 'output'> & { output: Output | '' }, accept: string,
+  ): Promise<{ contentType: string; data: Buffer; cache: 'hit' | 'miss' }> {
+    const { file } = await this.readable(caller, bucketId, fileId)
+    if (!isComplete(file)) throw new AppwriteException('storage_file_not_found')
+    const isInput = PREVIEW_INPUTS.has(file.mimeType)
+    const useIcon = !isInput || file.sizeActual > PREVIEW_LIMIT
+    const kind = iconKind(file.mimeType, isInput)
+    let type = useIcon ? 'png' : extensionOf(file.name)
+    let output = params.output
+    if (!output) {
+      if (type && !(type in OUTPUTS)) type = 'jpg'
+      output = (type || (Object.keys(OUTPUTS) as Output[]).find((k) => OUTPUTS[k] === file.mimeType) || 'jpg') as Output
+    }
+    if (output === 'webp' && !accept.includes('image/webp')) output = 'jpg'
+    const options: PreviewOptions = { ...params, output, background: params.background || (useIcon ? 'eceff1' : '') }
+    const key = `${caller.project.id}|${useIcon ? `icon:${kind.label}` : file.blob}|${JSON.stringify(options)}`
+    const now = this.o.clock.now()
+    const hit = this.previews.get(key, now)
+    if (hit) return { ...hit, cache: 'hit' }
+    const source = useIcon ? await iconPng(kind) : await this.decoded(file)
+    const data = await renderPreview(source, options)
+    const image = { contentType: OUTPUTS[output], data }
+    this.previews.set(key, image, now)
+    return { ...image, cache: 'miss' }
   }
 
   /** Removes a project's bytes when it is created or reset (its records go with the store's wipe). */
