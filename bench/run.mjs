@@ -81,3 +81,7 @@ try {
 } finally {
   child.kill()
 }
+
+// The databases section: its own emulator with a collection from an appwrite.json.
+const { benchDatabases } = await import('./databases.mjs')
+await benchDatabases()

@@ -1,5 +1,5 @@
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import { isAllowed, parsePermission } from '../../domain/permissions.js'
+import { isAllowed, parsePermission, rolesFor } from '../../domain/permissions.js'
 import type { CollectionSchema } from '../../store/documents/schema.js'
 import type { StoredDocument } from '../../store/documents/types.js'
 
@@ -30,14 +30,24 @@ export function assertGrantable(permissions: readonly string[], roles: readonly 
   }
 }
 
+// Collection permissions never change while the process runs: their roles per action are parsed once.
+const collectionRoles = new WeakMap<readonly string[], Map<string, string[]>>()
+function grants(permissions: readonly string[], roles: readonly string[], action: Action | 'create'): boolean {
+  let byAction = collectionRoles.get(permissions)
+  if (!byAction) collectionRoles.set(permissions, (byAction = new Map()))
+  let granted = byAction.get(action)
+  if (!granted) byAction.set(action, (granted = rolesFor(permissions, action)))
+  return granted.some((role) => roles.includes(role))
+}
+
 /** Whether a caller may `action` a document: by the collection's permissions, or with document security by the document's. */
 export function mayDocument(schema: CollectionSchema, doc: Pick<StoredDocument, '$permissions'>, roles: readonly string[], action: Action): boolean {
-  return isAllowed(roles, schema.permissions, action) || (schema.documentSecurity && isAllowed(roles, doc.$permissions, action))
+  return grants(schema.permissions, roles, action) || (schema.documentSecurity && isAllowed(roles, doc.$permissions, action))
 }
 
 /** Whether the collection's own permissions grant `action` (then document permissions need not be looked at). */
 export function mayCollection(schema: CollectionSchema, roles: readonly string[], action: Action | 'create'): boolean {
-  return isAllowed(roles, schema.permissions, action)
+  return grants(schema.permissions, roles, action)
 }
 
 /** The roles a read filter uses for a list: null when the collection lets the caller read everything. Throws 401 when nothing can be readable. */

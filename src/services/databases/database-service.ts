@@ -84,7 +84,16 @@ export class DatabaseService {
   }
 
   private context(caller: Caller): RelationContext {
-    return { projectId: caller.project.id, roles: caller.roles, now: formatDate(this.clock.now()) }
+    const clock = this.clock
+    let now: string | undefined
+    // Reads never need the time; it is formatted on first use.
+    return {
+      projectId: caller.project.id,
+      roles: caller.roles,
+      get now() {
+        return (now ??= formatDate(clock.now()))
+      },
+    }
   }
 
   /** `GET …/documents`: validated queries compiled to SQL, read permissions included; total counts the filters only. */

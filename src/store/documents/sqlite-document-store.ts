@@ -40,6 +40,7 @@ interface Row {
  */
 export class SqliteDocumentStore implements DocumentStore {
   private readonly statements = new Map<string, Database.Statement>()
+  private readonly inserts = new Map<CollectionSchema, Database.Statement>()
 
   constructor(
     private readonly db: Database.Database,
@@ -172,12 +173,15 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async insert(ref: CollectionRef, doc: NewDocument): Promise<StoredDocument> {
     const { schema } = ref
-    const columns = columnAttributes(schema)
-    const names = ['_project_id', '_uid', '_createdAt', '_updatedAt', '_permissions', ...columns.map((a) => q(a.key))]
-    const sql = `INSERT INTO ${q(schema.table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
+    let insert = this.inserts.get(schema)
+    if (!insert) {
+      const names = ['_project_id', '_uid', '_createdAt', '_updatedAt', '_permissions', ...columnAttributes(schema).map((a) => q(a.key))]
+      insert = this.db.prepare(`INSERT INTO ${q(schema.table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      this.inserts.set(schema, insert)
+    }
     let seq: number
     try {
-      const info = this.stmt(sql).run(ref.projectId, doc.$id, doc.$createdAt, doc.$updatedAt, JSON.stringify(doc.$permissions), ...this.columnValues(schema, doc.data))
+      const info = insert.run(ref.projectId, doc.$id, doc.$createdAt, doc.$updatedAt, JSON.stringify(doc.$permissions), ...this.columnValues(schema, doc.data))
       seq = Number(info.lastInsertRowid)
     } catch (error) {
       throw duplicate(error)

@@ -1,0 +1,156 @@
+// npm run bench, databases section: documents in real SQLite tables under load. Run alone with
+// `node bench/databases.mjs` after `npm run build`; bench/run.mjs calls it too.
+// Figures: listDocuments `equal` on an indexed attribute over 100,000 and 1,000 documents (p50), getDocument
+// against a bare Fastify server returning the same bytes, and createDocument throughput while seeding.
+import { spawn } from 'node:child_process'
+import http from 'node:http'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
+const BIG = Number(process.env.BENCH_DOCUMENTS ?? 100_000)
+const SMALL = 1_000
+const CATEGORIES = 100
+
+const config = {
+  projectId: 'bench',
+  databases: [{ $id: 'bench', name: 'Bench' }],
+  collections: [
+    {
+      $id: 'items', databaseId: 'bench', name: 'Items', documentSecurity: false,
+      $permissions: ['create("any")', 'read("any")'],
+      attributes: [
+        { key: 'category', type: 'string', size: 32, required: true },
+        { key: 'n', type: 'integer', required: true },
+        { key: 'title', type: 'string', size: 64, required: false },
+      ],
+      indexes: [{ key: 'by_category', type: 'key', attributes: ['category'], orders: ['ASC'] }],
+    },
+  ],
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: 10, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
+
+async function start() {
+  const dir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-bench-'))
+  const file = join(dir, 'appwrite.json')
+  writeFileSync(file, JSON.stringify(config))
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const child = spawn(process.execPath, [CLI, 'start', '--in-memory', '--config', file, '--port', String(port), '--log-level', 'silent'], { stdio: 'ignore' })
+  const origin = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 1000; i++) {
+    try {
+      if ((await fetch(`${origin}/_emulator/health`)).status === 200) return { child, origin }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  child.kill()
+  throw new Error('emulator did not start')
+}
+
+/** Creates `count` documents in `project` through the API with 10 connections; returns documents per second. */
+async function seed(origin, project, count) {
+  let i = 0
+  const url = `${origin}/v1/databases/bench/collections/items/documents`
+  const t0 = performance.now()
+  const result = await new Promise((resolve, reject) =>
+    autocannon(
+      {
+        url,
+        connections: 10,
+        amount: count,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-appwrite-project': project },
+        requests: [
+          {
+            setupRequest(req) {
+              const n = i++
+              req.body = JSON.stringify({ documentId: `doc${n}`, data: { category: `c${n % CATEGORIES}`, n, title: `Item ${n}` } })
+              return req
+            },
+          },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    ),
+  )
+  const seconds = (performance.now() - t0) / 1000
+  if (result.non2xx) throw new Error(`seeding ${project}: ${result.non2xx} non-2xx answers`)
+  return count / seconds
+}
+
+/** Latency percentiles of `count` sequential GETs on one keep-alive connection, in ms with µs resolution. */
+async function latency(url, headers, count = 2000) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now()
+      http
+        .get(url, { agent, headers }, (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`${url}: ${res.statusCode}`))))
+        })
+        .on('error', reject)
+    })
+  for (let i = 0; i < 200; i++) await once()
+  const times = []
+  for (let i = 0; i < count; i++) times.push(await once())
+  agent.destroy()
+  times.sort((a, b) => a - b)
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))]
+  return { p50: at(0.5), p99: at(0.99) }
+}
+
+/** listDocuments with `equal` on the indexed attribute (one category of 100). */
+function listLatency(origin, project) {
+  const queries = encodeURIComponent(JSON.stringify({ method: 'equal', attribute: 'category', values: ['c7'] }))
+  return latency(`${origin}/v1/databases/bench/collections/items/documents?queries[]=${queries}`, { 'x-appwrite-project': project })
+}
+
+export async function benchDatabases() {
+  const { child, origin } = await start()
+  try {
+    await seed(origin, 'small', SMALL)
+    const createRate = await seed(origin, 'big', BIG)
+    const small = await listLatency(origin, 'small')
+    const big = await listLatency(origin, 'big')
+
+    const headers = { 'x-appwrite-project': 'big' }
+    const docUrl = `${origin}/v1/databases/bench/collections/items/documents/doc4242`
+    const doc = await fetch(docUrl, { headers })
+    const bytes = Buffer.from(await doc.arrayBuffer())
+    const bare = spawn(process.execPath, [BARE], { stdio: ['pipe', 'pipe', 'inherit'] })
+    bare.stdin.end(JSON.stringify({ headers: Object.fromEntries(doc.headers), body: bytes.toString('base64') }))
+    const barePort = await new Promise((resolve) => bare.stdout.once('data', (d) => resolve(String(d).trim())))
+    const bareGet = await cannon({ url: `http://127.0.0.1:${barePort}/v1/databases/bench/collections/items/documents/doc4242`, headers })
+    const emuGet = await cannon({ url: docUrl, headers })
+    bare.kill()
+
+    const ratio = emuGet.requests.average / bareGet.requests.average
+    const p50Ratio = big.p50 / Math.max(small.p50, 0.001)
+    console.log(`\ndatabases (${BIG.toLocaleString('en-US')} documents, ${DURATION}s per run)\n`)
+    line(`createDocument while seeding ${BIG / 1000}k`, `${createRate.toFixed(0)} docs/s`, '>= 3000/s', createRate >= 3000)
+    line(`listDocuments equal, ${SMALL.toLocaleString('en-US')} docs: p50`, `${small.p50.toFixed(2)} ms`, '', true)
+    line(`listDocuments equal, ${BIG.toLocaleString('en-US')} docs: p50`, `${big.p50.toFixed(2)} ms`, '<= 2 ms', big.p50 <= 2)
+    line('  p99', `${big.p99.toFixed(2)} ms`, '', true)
+    line(`  ${BIG / 1000}k p50 over ${SMALL / 1000}k p50`, `${p50Ratio.toFixed(2)}x`, '<= 2x', p50Ratio <= 2)
+    line('bare Fastify GET document', `${bareGet.requests.average.toFixed(0)} req/s`, '', true)
+    line('emulator getDocument', `${emuGet.requests.average.toFixed(0)} req/s`, '', emuGet.non2xx === 0)
+    line('  ratio to bare', `${(ratio * 100).toFixed(0)} %`, '>= 40 %', ratio >= 0.4)
+  } finally {
+    child.kill()
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchDatabases()
