@@ -228,7 +228,9 @@ export interface FileRecord {
   encrypted: boolean
   /** The bucket's antivirus flag when the file was stored (no scanner runs, as with Appwrite's default). */
   antivirus: boolean
+  /** The blob key, or for a file kept as `parts` blobs (a finished chunked upload), their folder: `<blob>/1`, `<blob>/2`… */
   blob: string
+  parts?: number
 }
 
 export interface ProjectRecord {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import type { BucketConfig } from '../../config/appwrite-json.js'
 import { nowIso, type Clock } from '../../domain/dates.js'
 import { isValidKey, resolveCustomId, uniqueId } from '../../domain/ids.js'
@@ -39,6 +39,15 @@ const extensionOf = (name: string) => {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase()
 }
 
+type Kept = { blob: string; parts: number }
+
+/** The md5 of blobs read one after another. */
+async function hashBlobs(blobs: BlobStore, keys: string[]): Promise<string> {
+  const hash = createHash('md5')
+  for (const key of keys) for await (const piece of blobs.read(key)) hash.update(piece as Buffer)
+  return hash.digest('hex')
+}
+
 const isComplete = (f: FileRecord) => f.chunksUploaded === f.chunksTotal
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -51,6 +60,8 @@ async function readAll(stream: Readable): Promise<Buffer> {
 export class StorageService {
   /** Generated previews (Appwrite's `cache` label), keyed by the stored bytes' version and every parameter. */
   private readonly previews = new ImageCache()
+  /** Running md5s of chunked uploads, by upload folder. */
+  private readonly hashes = new Map<string, { next: number; hash: Hash; chain: Promise<void>; failed: boolean }>()
 
   constructor(private readonly o: StorageOptions) {}
 
@@ -100,7 +111,8 @@ export class StorageService {
     if (existing && isComplete(existing)) throw new AppwriteException('storage_file_already_exists')
     // deviation: Appwrite takes a whole file sent over an unfinished upload as its chunk 1; the emulator refuses it.
     if (existing) throw new AppwriteException('storage_invalid_content_range', 'An upload with this ID is in progress: send its remaining chunks with Content-Range.')
-    const kept = await this.keep(projectId, bucket, fileId, file.key, file.size, file.head, file.md5)
+    const md5 = await hashBlobs(blobs, [file.key])
+    const kept = await this.keep(projectId, bucket, fileId, [file.key], file.size, file.head, md5)
     const now = nowIso(this.o.clock)
     const record: FileRecord = {
       id, bucketId: bucket.$id, fileId, createdAt: now, updatedAt: now, permissions, name: file.filename, ...kept,
@@ -112,7 +124,7 @@ export class StorageService {
         await store.files.insert(projectId, record)
       })
     } catch (error) {
-      await blobs.delete(kept.blob)
+      await this.forget(kept)
       throw error
     }
     await this.publish(caller, record, 'create')
@@ -125,11 +137,12 @@ export class StorageService {
     const { store, blobs } = this.o
     const projectId = caller.project.id
     const id = `${bucket.$id}/${fileId}`
+    const uploadKey = blobKey('uploads', projectId, bucket.$id, fileId)
     const first = planChunk(await store.files.get(projectId, id), range)
-    const chunkKey = blobKey('uploads', projectId, bucket.$id, fileId, String(first.chunk))
+    const chunkKey = `${uploadKey}/${first.chunk}`
     const hadChunk = (await blobs.size(chunkKey)) !== null
     await blobs.move(file.key, chunkKey)
-    let kept: Awaited<ReturnType<StorageService['keep']>> | null = null
+    let kept: Kept | null = null
     let record: FileRecord
     try {
       record = await store.transaction(async () => {
@@ -142,12 +155,14 @@ export class StorageService {
           : {
               id, bucketId: bucket.$id, fileId, createdAt: now, updatedAt: now, permissions, name: file.filename, signature: '', mimeType: '',
               sizeOriginal: range.size, sizeActual: 0, chunksTotal: plan.chunks, chunksUploaded: 1, chunkSize: plan.chunkSize,
-              chunksReceived: received, algorithm: 'none', encrypted: false, antivirus: bucket.antivirus,
-              blob: blobKey('uploads', projectId, bucket.$id, fileId),
+              chunksReceived: received, algorithm: 'none', encrypted: false, antivirus: bucket.antivirus, blob: uploadKey,
             }
+        this.hashInOrder(uploadKey, plan.chunk, chunkKey)
         if (isComplete(next)) {
-          const joined = await this.join(next)
-          kept = await this.keep(projectId, bucket, fileId, joined.key, range.size, joined.head, joined.md5)
+          const parts = Array.from({ length: next.chunksTotal }, (_, i) => `${uploadKey}/${i + 1}`)
+          const md5 = await this.md5Of(uploadKey, parts)
+          const head = await readAll(blobs.read(parts[0]!, { start: 0, end: Math.min(SNIFF_BYTES, next.chunkSize) - 1 }))
+          kept = await this.keep(projectId, bucket, fileId, parts, range.size, head, md5)
           next = { ...next, ...kept, permissions, chunksReceived: [] }
         }
         if (current) await store.files.update(projectId, next)
@@ -155,65 +170,82 @@ export class StorageService {
         return next
       })
     } catch (error) {
-      if (!hadChunk) await blobs.delete(chunkKey)
-      if (kept) await blobs.delete((kept as { blob: string }).blob)
+      this.hashes.delete(uploadKey)
+      if (!hadChunk) await blobs.delete(chunkKey).catch(() => undefined)
+      if (kept) await this.forget(kept)
       throw error
     }
-    if (isComplete(record)) await blobs.deletePrefix(blobKey('uploads', projectId, bucket.$id, fileId))
+    if (isComplete(record)) await blobs.deletePrefix(uploadKey)
     await this.publish(caller, record, 'create')
     return fileModel(record)
   }
 
-  /** Concatenates an upload's chunks into one `tmp/` blob, taking its md5 and first bytes on the way. */
-  private async join(record: FileRecord): Promise<{ key: string; md5: string; head: Buffer }> {
-    const { blobs } = this.o
-    const hash = createHash('md5')
-    const head: Buffer[] = []
-    let headBytes = 0
-    const chunkKeys = Array.from({ length: record.chunksTotal }, (_, i) => `${record.blob}/${i + 1}`)
-    async function* joined() {
-      for (const key of chunkKeys) {
-        for await (const piece of blobs.read(key)) {
-          const buf = piece as Buffer
-          hash.update(buf)
-          if (headBytes < SNIFF_BYTES) {
-            const take = buf.subarray(0, SNIFF_BYTES - headBytes)
-            head.push(take)
-            headBytes += take.length
-          }
-          yield buf
-        }
-      }
+  /**
+   * The md5 of an upload, hashed chunk by chunk in the background while the client sends the next one, so the
+   * last chunk only waits for its own bytes. Chunks that come out of order (or again) are hashed at the end.
+   */
+  private hashInOrder(uploadKey: string, chunk: number, chunkKey: string): void {
+    let state = this.hashes.get(uploadKey)
+    if (!state && chunk === 1) {
+      state = { next: 1, hash: createHash('md5'), chain: Promise.resolve(), failed: false }
+      this.hashes.set(uploadKey, state)
     }
-    const key = blobKey('tmp', uniqueId())
-    try {
-      await blobs.write(key, Readable.from(joined()))
-    } catch (error) {
-      await blobs.delete(key)
-      throw error
+    if (!state) return
+    if (chunk !== state.next) {
+      this.hashes.delete(uploadKey)
+      return
     }
-    return { key, md5: hash.digest('hex'), head: Buffer.concat(head) }
+    state.next++
+    const { hash } = state
+    const current = state
+    state.chain = state.chain.then(async () => {
+      for await (const piece of this.o.blobs.read(chunkKey)) hash.update(piece as Buffer)
+    }).catch(() => {
+      current.failed = true
+    })
+  }
+
+  private async md5Of(uploadKey: string, parts: string[]): Promise<string> {
+    const state = this.hashes.get(uploadKey)
+    this.hashes.delete(uploadKey)
+    if (state) {
+      await state.chain
+      if (!state.failed && state.next === parts.length + 1) return state.hash.digest('hex')
+    }
+    return hashBlobs(this.o.blobs, parts)
   }
 
   /**
-   * Moves finished bytes from `source` to their own `files/` blob, compressed and encrypted as the bucket says
-   * when the file is at most 20 MB (Appwrite's rule), and returns what the record keeps about them.
+   * Moves finished bytes (one blob, or an upload's chunks in order) to their own place under `files/`. Files up
+   * to 20 MB are compressed and encrypted as the bucket says (Appwrite's rule) into one blob; larger ones keep
+   * their chunks as the parts of one file, so finishing an upload copies nothing.
    */
-  private async keep(projectId: string, bucket: BucketConfig, fileId: string, source: string, size: number, head: Buffer, md5: string) {
+  private async keep(projectId: string, bucket: BucketConfig, fileId: string, sources: string[], size: number, head: Buffer, md5: string) {
     const { blobs } = this.o
     const mimeType = await sniffMimeType(head)
     const blob = blobKey('files', projectId, bucket.$id, fileId, uniqueId())
     const how: AtRest = size <= TRANSFORM_LIMIT ? { algorithm: bucket.compression, encrypted: bucket.encryption } : { algorithm: 'none', encrypted: false }
     let sizeActual = size
-    if (how.algorithm === 'none' && !how.encrypted) {
-      await blobs.move(source, blob)
-    } else {
-      const stored = await encodeAtRest(await readAll(blobs.read(source)), how, this.o.key)
+    let parts = 0
+    if (how.algorithm !== 'none' || how.encrypted) {
+      const plain = Buffer.concat(await Promise.all(sources.map((key) => readAll(blobs.read(key)))))
+      const stored = await encodeAtRest(plain, how, this.o.key)
       await blobs.write(blob, Readable.from([stored]))
-      await blobs.delete(source)
+      for (const key of sources) await blobs.delete(key)
       sizeActual = stored.length
+    } else if (sources.length === 1) {
+      await blobs.move(sources[0]!, blob)
+    } else {
+      for (const [i, key] of sources.entries()) await blobs.move(key, `${blob}/${i + 1}`)
+      parts = sources.length
     }
-    return { blob, mimeType, signature: md5, sizeActual, algorithm: how.algorithm, encrypted: how.encrypted }
+    return { blob, parts, mimeType, signature: md5, sizeActual, algorithm: how.algorithm, encrypted: how.encrypted }
+  }
+
+  /** Removes bytes `keep` placed, when the record that would point at them was not written. */
+  private async forget(kept: Kept): Promise<void> {
+    if (kept.parts) await this.o.blobs.deletePrefix(kept.blob)
+    else await this.o.blobs.delete(kept.blob)
   }
 
   /** A file the caller may read; an unreadable one is missing (`storage_file_not_found`). */
@@ -271,8 +303,9 @@ export class StorageService {
     if (access === 'each' && !fileAllows(caller, file, 'delete')) throw new AppwriteException('user_unauthorized')
     const deleted = await store.transaction(() => store.files.delete(caller.project.id, file.id))
     if (!deleted) throw new AppwriteException('storage_file_not_found')
-    if (isComplete(file)) await blobs.delete(file.blob)
+    if (isComplete(file) && !file.parts) await blobs.delete(file.blob)
     else await blobs.deletePrefix(file.blob)
+    this.hashes.delete(file.blob)
     await this.publish(caller, file, 'delete')
   }
 
@@ -282,13 +315,26 @@ export class StorageService {
    */
   async content(file: FileRecord, range?: { start: number; end: number }): Promise<Readable> {
     if (!isComplete(file) || file.blob.startsWith('uploads/')) throw new AppwriteException('storage_file_not_found')
+    if (file.parts) return Readable.from(this.readParts(file, range ?? { start: 0, end: file.sizeOriginal - 1 }))
     if (file.algorithm === 'none' && !file.encrypted) return this.o.blobs.read(file.blob, range)
     const plain = await this.decoded(file)
     return Readable.from([range ? plain.subarray(range.start, range.end + 1) : plain])
   }
 
+  /** The bytes `start..end` of a file kept as parts (its upload's chunks, `chunkSize` each). */
+  private async *readParts(file: FileRecord, range: { start: number; end: number }): AsyncGenerator<Buffer> {
+    const size = file.chunkSize
+    for (let part = Math.floor(range.start / size); part * size <= range.end && part < (file.parts ?? 0); part++) {
+      const partStart = part * size
+      const start = Math.max(range.start, partStart) - partStart
+      const end = Math.min(range.end, partStart + size - 1) - partStart
+      for await (const piece of this.o.blobs.read(`${file.blob}/${part + 1}`, { start, end })) yield piece as Buffer
+    }
+  }
+
   /** The whole original bytes of a finished file (previews read images this way). */
   async decoded(file: FileRecord): Promise<Buffer> {
+    if (file.parts) return readAll(Readable.from(this.readParts(file, { start: 0, end: file.sizeOriginal - 1 })))
     const stored = await readAll(this.o.blobs.read(file.blob))
     if (file.algorithm === 'none' && !file.encrypted) return stored
     return decodeAtRest(stored, { algorithm: file.algorithm, encrypted: file.encrypted }, this.o.key)

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { Transform } from 'node:stream'
 import { uniqueId } from '../../domain/ids.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
@@ -6,10 +5,9 @@ import type { IncomingFilePart, SpooledFile } from '../../http/route.js'
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
 import { SNIFF_BYTES } from '../../files/mime.js'
 
-/** An uploaded part written to `tmp/` as it arrived, with its md5 and first bytes taken on the way. */
+/** An uploaded part written to `tmp/` as it arrived, with its first bytes (for the type) taken on the way. */
 export interface SpooledUpload extends SpooledFile {
   key: string
-  md5: string
   head: Buffer
 }
 
@@ -25,12 +23,10 @@ function tooLarge(): Error {
 /** Streams one multipart file part into the blob store's `tmp/` area; nothing holds the whole part in memory. */
 export async function spoolPart(blobs: BlobStore, part: IncomingFilePart): Promise<SpooledUpload> {
   const key = blobKey('tmp', uniqueId())
-  const hash = createHash('md5')
   const headParts: Buffer[] = []
   let headBytes = 0
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk)
       if (headBytes < SNIFF_BYTES) {
         const take = chunk.subarray(0, SNIFF_BYTES - headBytes)
         headParts.push(take)
@@ -51,7 +47,7 @@ export async function spoolPart(blobs: BlobStore, part: IncomingFilePart): Promi
     await dispose()
     throw tooLarge()
   }
-  return { filename: part.filename, mimetype: part.mimetype, size, key, md5: hash.digest('hex'), head: Buffer.concat(headParts), dispose }
+  return { filename: part.filename, mimetype: part.mimetype, size, key, head: Buffer.concat(headParts), dispose }
 }
 
 /** A parsed `Content-Range: bytes <start>-<end>/<size>` (end inclusive). */
