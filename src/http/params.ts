@@ -110,7 +110,8 @@ export const phoneValidator = validator<string>(
 
 /** utopia `Range` (integer): numeric strings are accepted and converted. */
 export function rangeValidator(min: number, max: number): Validator<number> {
-  const fmt = (n: number) => (n === Number.MAX_SAFE_INTEGER ? '9,223,372,036,854,775,807' : n.toLocaleString('en-US'))
+  // Thousands separators as PHP's number_format; Intl would cost start-up time for the same string.
+  const fmt = (n: number) => (n === Number.MAX_SAFE_INTEGER ? '9,223,372,036,854,775,807' : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','))
   return {
     description: `Value must be a valid range between ${fmt(min)} and ${fmt(max)}`,
     parse(v) {

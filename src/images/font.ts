@@ -1,18 +1,21 @@
 import { createRequire } from 'node:module'
-import * as fontkit from 'fontkit'
+import type * as Fontkit from 'fontkit'
+import { lazyRequire } from '../lazy.js'
 
 const require = createRequire(import.meta.url)
 
 /** Inter Regular (latin), as Appwrite's initials use (`inter-v8-latin-regular.woff2`), from `@fontsource/inter`. */
 const INTER_FILE = require.resolve('@fontsource/inter/files/inter-latin-400-normal.woff2')
 
-let inter: fontkit.Font | undefined
+const loadFontkit = lazyRequire<typeof Fontkit>('fontkit')
 
-function font(): fontkit.Font {
+let inter: Fontkit.Font | undefined
+
+function font(): Fontkit.Font {
   if (!inter) {
-    const opened = fontkit.openSync(INTER_FILE)
+    const opened = loadFontkit().openSync(INTER_FILE)
     // A .woff2 holds one font, never a collection.
-    inter = 'fonts' in opened ? (opened.fonts[0] as fontkit.Font) : opened
+    inter = 'fonts' in opened ? (opened.fonts[0] as Fontkit.Font) : opened
   }
   return inter
 }

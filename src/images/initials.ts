@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../lazy.js'
 import { textOutline } from './font.js'
 
 /** Appwrite's initials palette: pink (default), orange, purple, blue, mint (avatars.php `$themes`). */
@@ -52,5 +52,5 @@ export async function renderInitials(options: { initials: string; width: number;
     `<path transform="translate(${x.toFixed(2)} ${y.toFixed(2)})" d="${escapeAttr(outline.d)}" fill="#000"/>` +
     `</mask></defs>` +
     `<rect width="${width}" height="${height}" fill="${escapeAttr(background)}" mask="url(#punch)"/></svg>`
-  return sharp(Buffer.from(svg)).png().toBuffer()
+  return loadSharp()(Buffer.from(svg)).png().toBuffer()
 }

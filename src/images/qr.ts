@@ -1,5 +1,6 @@
-import QRCode from 'qrcode'
-import sharp from 'sharp'
+import { lazyRequire, loadSharp } from '../lazy.js'
+
+const loadQrCode = lazyRequire<typeof import('qrcode')>('qrcode')
 
 /** Pixels per module before the final resize, as chillerlan/php-qrcode's default `scale`. */
 const MODULE_PIXELS = 5
@@ -10,7 +11,7 @@ const MODULE_PIXELS = 5
  * Modules are scaled without smoothing so the code stays crisp and scannable.
  */
 export async function renderQr(text: string, size: number, margin: number): Promise<Buffer> {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'L' })
+  const qr = loadQrCode().create(text, { errorCorrectionLevel: 'L' })
   const modules = qr.modules.size
   const side = (modules + 2 * margin) * MODULE_PIXELS
   const pixels = Buffer.alloc(side * side, 0xff)
@@ -22,7 +23,7 @@ export async function renderQr(text: string, size: number, margin: number): Prom
       for (let dy = 0; dy < MODULE_PIXELS; dy++) pixels.fill(0, (top + dy) * side + left, (top + dy) * side + left + MODULE_PIXELS)
     }
   }
-  return sharp(pixels, { raw: { width: side, height: side, channels: 1 } })
+  return loadSharp()(pixels, { raw: { width: side, height: side, channels: 1 } })
     .resize(size, size, { fit: 'cover', kernel: 'nearest' })
     .png({ compressionLevel: 9 })
     .toBuffer()

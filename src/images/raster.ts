@@ -1,4 +1,5 @@
-import sharp, { type PngOptions } from 'sharp'
+import type { PngOptions } from 'sharp'
+import { loadSharp } from '../lazy.js'
 
 /** A width and height in pixels. */
 export interface Size {
@@ -36,7 +37,7 @@ export function pngOptions(quality: number): PngOptions {
  * Returns a PNG. Throws if the input is not an image sharp can decode.
  */
 export async function coverToPng(input: Buffer, width: number, height: number, quality: number): Promise<Buffer> {
-  const image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000 })
+  const image = loadSharp()(input, { failOn: 'error', limitInputPixels: 100_000_000 })
   const meta = await image.metadata()
   if (!meta.width || !meta.height) throw new Error('image without dimensions')
   const size = cropSize({ width: meta.width, height: meta.height }, width, height)
@@ -67,7 +68,7 @@ export async function svgToPng(svg: string, width: number, height: number, quali
   const target = cropSize({ width: Math.round(intrinsic.width), height: Math.round(intrinsic.height) }, width, height)
   const scale = Math.max(target.width / intrinsic.width, target.height / intrinsic.height)
   const drawn = { width: Math.max(1, Math.ceil(intrinsic.width * scale)), height: Math.max(1, Math.ceil(intrinsic.height * scale)) }
-  return sharp(Buffer.from(sizedSvg(svg, intrinsic, drawn)))
+  return loadSharp()(Buffer.from(sizedSvg(svg, intrinsic, drawn)))
     .resize(target.width, target.height, { fit: 'cover', position: 'centre' })
     .png(pngOptions(quality))
     .toBuffer()

@@ -5,7 +5,15 @@ import type { LocaleData } from 'i18n-iso-countries'
 const require = createRequire(import.meta.url)
 
 // i18n-iso-countries: localized country names for ~80 languages (CLDR-derived, maintained).
-const isoCountries = require('i18n-iso-countries') as typeof import('i18n-iso-countries')
+let isoCountriesModule: typeof import('i18n-iso-countries') | undefined
+/** i18n-iso-countries with English registered, loaded on first use (it is slow to load and start-up counts). */
+function isoCountries(): typeof import('i18n-iso-countries') {
+  if (!isoCountriesModule) {
+    isoCountriesModule = require('i18n-iso-countries') as typeof import('i18n-iso-countries')
+    isoCountriesModule.registerLocale(require('i18n-iso-countries/langs/en.json') as LocaleData)
+  }
+  return isoCountriesModule
+}
 const SUPPORTED = (require('i18n-iso-countries/supportedLocales.json') as string[]).slice().sort()
 
 /**
@@ -15,13 +23,12 @@ const SUPPORTED = (require('i18n-iso-countries/supportedLocales.json') as string
  */
 export const LOCALE_CODES: readonly string[] = SUPPORTED
 
-const registered = new Set<string>()
+const registered = new Set<string>(['en'])
 function ensureLocale(code: string): void {
   if (registered.has(code)) return
-  isoCountries.registerLocale(require(`i18n-iso-countries/langs/${code}.json`) as LocaleData)
+  isoCountries().registerLocale(require(`i18n-iso-countries/langs/${code}.json`) as LocaleData)
   registered.add(code)
 }
-ensureLocale('en')
 
 /**
  * The language to answer in for a `locale` param or `X-Appwrite-Locale` value: the code itself when we have its
@@ -48,7 +55,7 @@ export function appwriteCountryCodes(): readonly string[] {
     const codes = new Set(world.filter((c) => c.unMember).map((c) => c.cca2))
     for (const code of EXTRA_COUNTRIES) codes.add(code)
     // Appwrite's config lists them by ISO alpha-3 code; phone codes keep that order among equals.
-    countryCodes = [...codes].sort((a, b) => (isoCountries.alpha2ToAlpha3(a) ?? a).localeCompare(isoCountries.alpha2ToAlpha3(b) ?? b))
+    countryCodes = [...codes].sort((a, b) => (isoCountries().alpha2ToAlpha3(a) ?? a).localeCompare(isoCountries().alpha2ToAlpha3(b) ?? b))
   }
   return countryCodes
 }
@@ -56,12 +63,12 @@ export function appwriteCountryCodes(): readonly string[] {
 /** A country's name in `locale`; English when the dataset has no name in that language; null if unknown. */
 export function countryName(code: string, locale: string): string | null {
   ensureLocale(locale)
-  return isoCountries.getName(code, locale) ?? isoCountries.getName(code, 'en') ?? null
+  return isoCountries().getName(code, locale) ?? isoCountries().getName(code, 'en') ?? null
 }
 
 /** The country name sessions and logs show (`countryName`), in English; "Unknown" for `--` and unknown codes. */
 export function englishCountryName(code: string): string {
-  return (code && code !== '--' && isoCountries.getName(code.toUpperCase(), 'en')) || 'Unknown'
+  return (code && code !== '--' && isoCountries().getName(code.toUpperCase(), 'en')) || 'Unknown'
 }
 
 // UN M.49 region codes of the seven continents, for Intl.DisplayNames.
