@@ -162,7 +162,10 @@ function validateOne(q: Query, lookup: (key: string) => QueryAttribute | undefin
     case 'orderDesc':
       if (q.attribute === '') return null
       if (q.attribute.includes('.') && lookup(q.attribute.split('.')[0])) return `Cannot order by nested attribute: ${q.attribute.split('.')[0]}`
-      return lookup(q.attribute) ? null : `Attribute not found in schema: ${q.attribute}`
+      if (!lookup(q.attribute)) return `Attribute not found in schema: ${q.attribute}`
+      // deviation: MariaDB would fail on the missing column (a 500); a derived relationship side has no order.
+      if (isVirtual(lookup(q.attribute)!)) return `Cannot order by virtual relationship attribute: ${q.attribute}`
+      return null
     case 'select': {
       if (values.length === 0) return 'No attributes selected'
       if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) return 'Duplicate attributes selected'
@@ -213,15 +216,17 @@ function attributeAndValues(q: Query, lookup: (key: string) => QueryAttribute | 
   key = attr.key
   if (q.values.length > MAX_VALUES) return `Query on attribute has greater than ${MAX_VALUES} values: ${key}`
   for (const v of q.values) if (!valueFits(attr, v)) return `Query value is invalid for attribute "${key}"`
-  if (attr.type === 'relationship') {
-    const { relationType: t, side, twoWay } = attr
-    if ((t === 'oneToOne' && !twoWay && side === 'child') || (t === 'oneToMany' && side === 'parent') || (t === 'manyToOne' && side === 'child') || t === 'manyToMany') {
-      return 'Cannot query on virtual relationship attribute'
-    }
-  }
+  if (isVirtual(attr)) return 'Cannot query on virtual relationship attribute'
   if (!attr.array && q.method === 'contains' && attr.type !== 'string') return `Cannot query contains on attribute "${key}" because it is not an array or string.`
   if (attr.array && !['contains', 'isNull', 'isNotNull'].includes(q.method)) return `Cannot query ${q.method} on attribute "${key}" because it is an array.`
   return null
+}
+
+/** Relationship sides without a column of their own (utopia's list). */
+function isVirtual(attr: QueryAttribute): boolean {
+  if (attr.type !== 'relationship') return false
+  const { relationType: t, side, twoWay } = attr
+  return (t === 'oneToOne' && !twoWay && side === 'child') || (t === 'oneToMany' && side === 'parent') || (t === 'manyToOne' && side === 'child') || t === 'manyToMany'
 }
 
 function valueFits(attr: QueryAttribute, v: unknown): boolean {

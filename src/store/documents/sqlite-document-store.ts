@@ -186,13 +186,13 @@ export class SqliteDocumentStore implements DocumentStore {
     } catch (error) {
       throw duplicate(error)
     }
-    this.writePermissions(ref, seq, doc.$permissions)
+    this.writePermissions(ref, seq, doc.$permissions, true)
     return { ...doc, $sequence: seq }
   }
 
-  private writePermissions(ref: CollectionRef, seq: number, permissions: string[]): void {
+  private writePermissions(ref: CollectionRef, seq: number, permissions: string[], isNew = false): void {
     const p = q(ref.schema.permissionsTable)
-    this.stmt(`DELETE FROM ${p} WHERE _document = ?`).run(seq)
+    if (!isNew) this.stmt(`DELETE FROM ${p} WHERE _document = ?`).run(seq)
     const insert = this.stmt(`INSERT OR IGNORE INTO ${p} (_project_id, _document, _type, _role) VALUES (?, ?, ?, ?)`)
     for (const permission of permissions) {
       const m = /^(\w+)\("([^"]*)"\)$/.exec(permission)
