@@ -85,3 +85,7 @@ try {
 // The databases section: its own emulator with a collection from an appwrite.json.
 const { benchDatabases } = await import('./databases.mjs')
 await benchDatabases()
+
+// The storage section (issue 6): its own emulator on a disk data folder.
+const { runStorageBench } = await import('./storage.mjs')
+await runStorageBench()

@@ -23,6 +23,8 @@ export interface BlobStore {
   list(prefix: string): Promise<{ key: string; modifiedAt: number }[]>
   /** Deletes every blob under `prefix`. */
   deletePrefix(prefix: string): Promise<void>
+  /** The blob's file on this machine, when it has one (lets a worker thread read it). */
+  localPath?(key: string): string
 }
 
 // A key segment: starts with a letter or digit, so `.` and `..` can never appear, and holds no separator.

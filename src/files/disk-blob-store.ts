@@ -24,6 +24,10 @@ export class DiskBlobStore implements BlobStore {
     return path
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key)
+  }
+
   async write(key: string, source: AsyncIterable<Buffer> | Readable, options: { offset?: number } = {}): Promise<number> {
     const path = this.pathOf(key)
     await mkdir(dirname(path), { recursive: true })

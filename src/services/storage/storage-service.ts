@@ -13,6 +13,7 @@ import type { IncomingFilePart } from '../../http/route.js'
 import { decodeAtRest, encodeAtRest, TRANSFORM_LIMIT, type AtRest } from '../../files/at-rest.js'
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
 import { sniffMimeType, SNIFF_BYTES } from '../../files/mime.js'
+import { Md5Worker } from '../../files/md5-worker.js'
 import type { FileRecord, Store } from '../../store/types.js'
 import { ImageCache } from '../avatars/image-cache.js'
 import { iconKind, iconPng } from './file-icons.js'
@@ -61,7 +62,9 @@ export class StorageService {
   /** Generated previews (Appwrite's `cache` label), keyed by the stored bytes' version and every parameter. */
   private readonly previews = new ImageCache()
   /** Running md5s of chunked uploads, by upload folder. */
-  private readonly hashes = new Map<string, { next: number; hash: Hash; chain: Promise<void>; failed: boolean }>()
+  private readonly hashes = new Map<string, { next: number; hash: Hash | null; chain: Promise<void>; failed: boolean }>()
+  /** Hashes chunks on disk beside the event loop. */
+  private readonly md5Worker = new Md5Worker()
 
   constructor(private readonly o: StorageOptions) {}
 
@@ -186,8 +189,10 @@ export class StorageService {
    */
   private hashInOrder(uploadKey: string, chunk: number, chunkKey: string): void {
     let state = this.hashes.get(uploadKey)
+    const { blobs } = this.o
+    const onWorker = typeof blobs.localPath === 'function'
     if (!state && chunk === 1) {
-      state = { next: 1, hash: createHash('md5'), chain: Promise.resolve(), failed: false }
+      state = { next: 1, hash: onWorker ? null : createHash('md5'), chain: onWorker ? this.md5Worker.drop(uploadKey) : Promise.resolve(), failed: false }
       this.hashes.set(uploadKey, state)
     }
     if (!state) return
@@ -198,11 +203,14 @@ export class StorageService {
     state.next++
     const { hash } = state
     const current = state
-    state.chain = state.chain.then(async () => {
-      for await (const piece of this.o.blobs.read(chunkKey)) hash.update(piece as Buffer)
-    }).catch(() => {
-      current.failed = true
-    })
+    state.chain = state.chain
+      .then(async () => {
+        if (!hash) return this.md5Worker.update(uploadKey, blobs.localPath!(chunkKey))
+        for await (const piece of blobs.read(chunkKey)) hash.update(piece as Buffer)
+      })
+      .catch(() => {
+        current.failed = true
+      })
   }
 
   private async md5Of(uploadKey: string, parts: string[]): Promise<string> {
@@ -210,7 +218,11 @@ export class StorageService {
     this.hashes.delete(uploadKey)
     if (state) {
       await state.chain
-      if (!state.failed && state.next === parts.length + 1) return state.hash.digest('hex')
+      if (!state.failed && state.next === parts.length + 1) {
+        if (state.hash) return state.hash.digest('hex')
+        const digest = await this.md5Worker.digest(uploadKey).catch(() => null)
+        if (digest) return digest
+      }
     }
     return hashBlobs(this.o.blobs, parts)
   }
@@ -410,13 +422,16 @@ export class StorageService {
     return { uploads, spools }
   }
 
-  /** Sweeps now and every 10 minutes until the returned function is called. */
+  /** Sweeps now and every 10 minutes until the returned function is called (which also stops the md5 worker). */
   startSweeping(everyMs = 10 * 60 * 1000): () => void {
     const run = () => void this.sweep().catch(() => undefined)
     run()
     const timer = setInterval(run, everyMs)
     timer.unref()
-    return () => clearInterval(timer)
+    return () => {
+      clearInterval(timer)
+      void this.md5Worker.close()
+    }
   }
 
   private async publish(caller: Caller, file: FileRecord, action: 'create' | 'update' | 'delete'): Promise<void> {
