@@ -60,7 +60,10 @@ export function buildSchemas(template: ProjectTemplate): SchemaSet {
       // Appwrite names the other side after this collection when no twoWayKey is given.
       attr.twoWayKey ??= schema.collectionId
       let child = related.byKey.get(attr.twoWayKey)
-      if (!child || child.type !== 'relationship') {
+      if (child && child.type !== 'relationship') {
+        throw new Error(`${schema.collectionId}.${attr.key}: the other side "${attr.twoWayKey}" is already a ${child.type} attribute of ${related.collectionId}; give the relationship another twoWayKey`)
+      }
+      if (!child) {
         child = {
           key: attr.twoWayKey, type: 'relationship', format: '', required: false, array: false, default: null,
           relatedCollection: schema.collectionId, relationType: attr.relationType, twoWay: attr.twoWay ?? false,
