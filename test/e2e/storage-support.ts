@@ -5,6 +5,8 @@ import type { AppEvent } from '../../src/events/bus.js'
 import { MemoryBlobStore } from '../../src/files/memory-blob-store.js'
 import { buildApp, type App } from '../../src/app.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { sharedAvailable } from '../harness/shared.js'
+import { assertResponsesMatchSpec } from '../harness/spec.js'
 import { cookieHeader, FakeClock, USERS, PROJECT, type SeedUser, type TestResponse } from '../harness/app.js'
 
 /** A bucket with Appwrite's defaults, overridden by `over`. */
@@ -146,8 +148,15 @@ export function storageScenarios(title: string, rows: StorageScenario[]): void {
         await row.before?.(app, ctx)
         const seen: AppEvent[] = []
         const unsubscribe = app.services.bus.subscribe((e) => void seen.push(e))
-        const res = await app.send({ cookie: ctx.cookie, ...row.request(ctx) })
+        const req = row.request(ctx)
+        const res = await app.send({ cookie: ctx.cookie, ...req })
         unsubscribe()
+        // Every JSON body, success or error, is held against the client spec.
+        const contentType = String(res.headers['content-type'] ?? '')
+        if (contentType.includes('application/json') && sharedAvailable('checking storage responses against client-openapi3.json')) {
+          const path = new URL(req.url, 'http://emulator').pathname
+          assertResponsesMatchSpec([{ user: 'scenario', method: req.method, url: req.url, path, status: res.status, contentType, text: res.text, body: res.body }])
+        }
         const e = row.expect
         expect(res.status, res.text.slice(0, 500)).toBe(e.status)
         if (e.type) expect(res.body.type).toBe(e.type)

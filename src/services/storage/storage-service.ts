@@ -327,6 +327,7 @@ export class StorageService {
    */
   async content(file: FileRecord, range?: { start: number; end: number }): Promise<Readable> {
     if (!isComplete(file) || file.blob.startsWith('uploads/')) throw new AppwriteException('storage_file_not_found')
+    await this.assertBytes(file)
     if (file.parts) return Readable.from(this.readParts(file, range ?? { start: 0, end: file.sizeOriginal - 1 }))
     if (file.algorithm === 'none' && !file.encrypted) return this.o.blobs.read(file.blob, range)
     const plain = await this.decoded(file)
@@ -344,8 +345,14 @@ export class StorageService {
     }
   }
 
+  /** Bytes removed from under the emulator answer as Appwrite's missing device file does: not found. */
+  private async assertBytes(file: FileRecord): Promise<void> {
+    if ((await this.o.blobs.size(file.parts ? `${file.blob}/1` : file.blob)) === null) throw new AppwriteException('storage_file_not_found')
+  }
+
   /** The whole original bytes of a finished file (previews read images this way). */
   async decoded(file: FileRecord): Promise<Buffer> {
+    await this.assertBytes(file)
     if (file.parts) return readAll(Readable.from(this.readParts(file, { start: 0, end: file.sizeOriginal - 1 })))
     const stored = await readAll(this.o.blobs.read(file.blob))
     if (file.algorithm === 'none' && !file.encrypted) return stored

@@ -140,6 +140,25 @@ storageScenarios('storage.createFile', [
     after: async (res) => expect(res.body.$id).toMatch(/^[0-9a-f]{20}$/),
   },
   {
+    name: 'an empty file is stored, as libmagic names it',
+    request: () => ({ method: 'POST', url: url('open'), ...upload('empty', 'empty.txt', '') }),
+    expect: { status: 201, body: { sizeOriginal: 0, mimeType: 'application/x-empty', signature: md5('') } },
+    after: async (_res, app) => {
+      const back = await app.send({ method: 'GET', url: `${url('open')}/empty/download` })
+      expect(back.status).toBe(200)
+      expect(back.raw.length).toBe(0)
+    },
+  },
+  {
+    name: 'bytes removed from under the emulator read as a missing file, not a 500',
+    before: async (app) => {
+      await app.put('open', 'gone', 'gone.txt', 'x')
+      for (const key of app.blobs.keys()) await app.blobs.delete(key)
+    },
+    request: () => ({ method: 'GET', url: `${url('open')}/gone/download` }),
+    expect: { status: 404, type: 'storage_file_not_found' },
+  },
+  {
     name: 'a signed-in user gets read, update and delete on the file; write expands',
     as: 'alice',
     request: () => ({ method: 'POST', url: url('users'), ...upload('mine', 'notes.txt', 'hello') }),

@@ -101,6 +101,25 @@ storageScenarios('storage.getFilePreview', [
     },
   },
   {
+    name: 'an image stored larger than 20 MB previews as the image icon on #eceff1',
+    before: async (app) => {
+      await putPhoto(app)
+      const record = (await app.store.files.get('test-project', 'open/p'))!
+      await app.store.files.update('test-project', { ...record, sizeActual: 20_000_001 })
+    },
+    request: () => ({ method: 'GET', url: preview('p', 'width=40&height=40') }),
+    expect: { status: 200, headers: { 'content-type': 'image/png' } },
+    after: async (res) => {
+      const { data, info } = await sharp(res.raw).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+      expect(info).toMatchObject({ width: 40, height: 40 })
+      expect([...data.subarray(0, 3)]).toEqual([0xec, 0xef, 0xf1])
+      // The icon's label band is violet (#7c67fe), not the photo's blue.
+      const row = Math.floor(40 * 0.66)
+      const px = [...data.subarray((row * 40 + 20) * 3, (row * 40 + 20) * 3 + 3)]
+      expect(px).not.toEqual([0x33, 0x66, 0xcc])
+    },
+  },
+  {
     name: 'compressed and encrypted images preview from their original bytes',
     before: (app) => putPhoto(app, 'photo.png', 'png', 'zstd'),
     request: () => ({ method: 'GET', url: preview('p', 'height=50', 'zstd') }),
