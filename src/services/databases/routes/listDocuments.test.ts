@@ -142,6 +142,18 @@ dbScenarios('databases.listDocuments: methods', [
     after: async (res) => expect(res.body.documents[0]).toEqual({ count: 1, $databaseId: 'main', $collectionId: 'public' }),
   },
   {
+    name: 'the default page is 25; total counts every match',
+    before: async (app) => {
+      for (let i = 0; i < 30; i++) {
+        const res = await app.request({ method: 'POST', url: `${DOCS}/public/documents`, body: { documentId: `p${i}`, data: { title: `t${i}` } } })
+        if (res.status !== 201) throw new Error(res.text)
+      }
+    },
+    request: list(),
+    expect: { status: 200, body: { total: 30 } },
+    after: async (res) => expect(res.body.documents).toHaveLength(25),
+  },
+  {
     name: 'documents come back whole without select',
     before: seed,
     request: list([query('limit', undefined, [1])]),
