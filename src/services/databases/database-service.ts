@@ -42,6 +42,19 @@ function selectionOf(selects: string[][], isList: boolean): Selection | null {
   return { all: flat.includes('*'), attributes, internals, keepIds }
 }
 
+/** A request's relation context; reads never need the time, so it is formatted on first use. */
+class Context implements RelationContext {
+  private at: string | undefined
+  constructor(
+    readonly projectId: string,
+    readonly roles: string[],
+    private readonly clock: Clock,
+  ) {}
+  get now(): string {
+    return (this.at ??= formatDate(this.clock.now()))
+  }
+}
+
 /** Parses the `data` param: a JSON object, or a string holding one. */
 function dataObject(data: unknown): Record<string, unknown> | null {
   let value = data
@@ -84,16 +97,7 @@ export class DatabaseService {
   }
 
   private context(caller: Caller): RelationContext {
-    const clock = this.clock
-    let now: string | undefined
-    // Reads never need the time; it is formatted on first use.
-    return {
-      projectId: caller.project.id,
-      roles: caller.roles,
-      get now() {
-        return (now ??= formatDate(clock.now()))
-      },
-    }
+    return new Context(caller.project.id, caller.roles, this.clock)
   }
 
   /** `GET …/documents`: validated queries compiled to SQL, read permissions included; total counts the filters only. */

@@ -7,6 +7,15 @@ import { sqliteDialect as d } from './sql/sqlite-dialect.js'
 import type { CollectionRef, DocumentStore, FindOptions, NewDocument, StoredDocument } from './types.js'
 
 const q = d.quote
+const MAX_CACHED_READS = 10_000
+
+/** Cached documents are shared between requests: nothing may change them. */
+function freeze(doc: StoredDocument): StoredDocument {
+  Object.freeze(doc.$permissions)
+  for (const v of Object.values(doc.data)) if (Array.isArray(v)) Object.freeze(v)
+  Object.freeze(doc.data)
+  return Object.freeze(doc)
+}
 
 function sqlType(a: AttributeSchema): string {
   if (a.array) return 'TEXT'
@@ -140,9 +149,31 @@ export class SqliteDocumentStore implements DocumentStore {
     })
   }
 
+  /**
+   * Documents read outside transactions, by collection. Any write to the collection empties its map, and reads
+   * inside a transaction are never kept, so a rolled-back write cannot leave a stale entry behind.
+   */
+  private readonly reads = new Map<CollectionSchema, Map<string, StoredDocument | null>>()
+
+  private forget(schema: CollectionSchema | null): void {
+    if (schema) this.reads.get(schema)?.clear()
+    else this.reads.clear()
+  }
+
   async get(ref: CollectionRef, id: string): Promise<StoredDocument | null> {
+    const cacheable = !this.db.inTransaction
+    let byId = this.reads.get(ref.schema)
+    // `_uid` compares without case, so the key does too.
+    const key = `${ref.projectId}\u0000${id.toLowerCase()}`
+    if (cacheable && byId?.has(key)) return byId.get(key)!
     const row = this.stmt(`SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = ? AND _uid = ?`).get(ref.projectId, id) as Row | undefined
-    return row ? this.toDocument(ref.schema, row) : null
+    const doc = row ? freeze(this.toDocument(ref.schema, row)) : null
+    if (cacheable) {
+      if (!byId) this.reads.set(ref.schema, (byId = new Map()))
+      if (byId.size >= MAX_CACHED_READS) byId.clear()
+      byId.set(key, doc)
+    }
+    return doc
   }
 
   async find(ref: CollectionRef, options: FindOptions): Promise<StoredDocument[]> {
@@ -173,6 +204,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async insert(ref: CollectionRef, doc: NewDocument): Promise<StoredDocument> {
     const { schema } = ref
+    this.forget(schema)
     let insert = this.inserts.get(schema)
     if (!insert) {
       const names = ['_project_id', '_uid', '_createdAt', '_updatedAt', '_permissions', ...columnAttributes(schema).map((a) => q(a.key))]
@@ -202,6 +234,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async update(ref: CollectionRef, doc: StoredDocument): Promise<void> {
     const { schema } = ref
+    this.forget(schema)
     const columns = columnAttributes(schema)
     const sets = ['_uid = ?', '_createdAt = ?', '_updatedAt = ?', '_permissions = ?', ...columns.map((a) => `${q(a.key)} = ?`)]
     try {
@@ -215,6 +248,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async delete(ref: CollectionRef, id: string): Promise<boolean> {
+    this.forget(ref.schema)
     const row = this.stmt(`SELECT _seq FROM ${q(ref.schema.table)} WHERE _project_id = ? AND _uid = ?`).get(ref.projectId, id) as { _seq: number } | undefined
     if (!row) return false
     this.stmt(`DELETE FROM ${q(ref.schema.permissionsTable)} WHERE _document = ?`).run(row._seq)
@@ -249,6 +283,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async wipeProject(projectId: string): Promise<void> {
+    this.forget(null)
     for (const schema of this.schemas.values()) {
       this.stmt(`DELETE FROM ${q(schema.permissionsTable)} WHERE _project_id = ?`).run(projectId)
       this.stmt(`DELETE FROM ${q(schema.table)} WHERE _project_id = ?`).run(projectId)
