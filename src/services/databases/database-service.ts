@@ -154,6 +154,7 @@ export class DatabaseService {
     const id = resolveCustomId(input.documentId)
     const ctx = this.context(caller)
     const { $permissions: _p, $collection: _c, $createdAt: _ca, $updatedAt: _ua, ...fields } = data
+    await this.relationships.checkNested(ctx, schema, fields)
     const model = await this.store.transaction(async () => {
       const stored = await this.relationships.createDocument(ctx, schema, id, fields, permissions)
       return this.present(ctx, schema, stored, 0, null, null)

@@ -108,10 +108,39 @@ export class Relationships {
     return existing.$id
   }
 
+  /**
+   * databases.php `checkPermissions`, before anything is written: every nested document in `data` must be
+   * creatable (no such ID yet: the related collection's create permission) or updatable (its update
+   * permission). Throws 401 `user_unauthorized`.
+   */
+  async checkNested(ctx: RelationContext, schema: CollectionSchema, data: Record<string, unknown>, depth = 0): Promise<void> {
+    if (depth > RELATION_MAX_DEPTH) return
+    for (const a of schema.attributes) {
+      if (a.type !== 'relationship' || a.hidden) continue
+      const value = data[a.key]
+      const items = Array.isArray(value) ? value : [value]
+      const related = this.related(schema, a)
+      for (const item of items) {
+        if (!isObject(item)) continue
+        const id = typeof item.$id === 'string' && item.$id !== 'unique()' ? item.$id : null
+        const existing = id && isValidKey(id) ? await this.store.get({ projectId: ctx.projectId, schema: related }, id) : null
+        const allowed = existing ? mayDocument(related, existing, ctx.roles, 'update') : mayCollection(related, ctx.roles, 'create')
+        if (!allowed) throw new AppwriteException('user_unauthorized')
+        await this.checkNested(ctx, related, item, depth + 1)
+      }
+    }
+  }
+
   /** Creates a document (structure checked, nested relationships written). `skipKey` is the back-reference the parent set. */
   async createDocument(ctx: RelationContext, schema: CollectionSchema, id: string, data: Record<string, unknown>, permissions: string[], skipKey: string | null = null): Promise<StoredDocument> {
     const ref = { projectId: ctx.projectId, schema }
     const { rest, back } = splitBack(data, skipKey)
+    for (const a of schema.attributes) {
+      // Structure sees relationships only as present or not: a required one must be given.
+      if (a.type === 'relationship' && a.required && !a.hidden && (rest[a.key] === null || rest[a.key] === undefined) && a.key !== skipKey) {
+        throw new AppwriteException('document_invalid_structure', `Invalid document structure: Missing required attribute "${a.key}"`)
+      }
+    }
     const plain = validateStructure(schema, withoutRelationships(schema, rest))
     const columns = await this.write(ctx, schema, id, withRelationships(schema, rest), true)
     const values = columnValues(schema, { ...plain, ...columns, ...back })

@@ -51,6 +51,23 @@ dbScenarios('databases: relationships', [
     after: async (_res, app, ctx) => expect(await total(app, 'books', ctx.cookie)).toBe(0),
   },
   {
+    name: 'nested permissions are checked before the structure',
+    as: 'alice',
+    request: post('books', 'b1', { reviews: [{ stars: 5 }] }),
+    expect: { status: 401, type: 'user_unauthorized' },
+  },
+  {
+    name: 'updating an existing nested document needs its update permission',
+    as: 'alice',
+    before: async (app, ctx) => {
+      const bob = await app.signIn('bob')
+      await must(app, post('books', 'b1', { title: 'Bob\'s' }, ['read("any")']), bob)
+    },
+    request: post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'Taken' }] }),
+    expect: { status: 401, type: 'user_unauthorized' },
+    after: async (_res, app, ctx) => expect((await must(app, get('books', 'b1'), ctx.cookie)).title).toBe("Bob's"),
+  },
+  {
     name: 'restrict refuses deleting a publisher that books name',
     as: 'alice',
     before: async (app, ctx) => {
