@@ -75,6 +75,7 @@ export function cursorOf(queries: readonly Query[]): { direction: 'after' | 'bef
   if (!q) return null
   const v = q.values[0]
   // PHP casts a scalar to the string ID; anything else names no document.
+  // deviation: an array or object there is a PHP TypeError (500) in Appwrite; here it is a cursor that is not found.
   return { direction: q.method === 'cursorAfter' ? 'after' : 'before', id: typeof v === 'string' || typeof v === 'number' ? String(v) : '' }
 }
 
@@ -172,7 +173,7 @@ function validateOne(q: Query, lookup: (key: string) => QueryAttribute | undefin
       for (const v of values) {
         if (typeof v !== 'string') return `Attribute not found in schema: ${String(v)}`
         const top = v.includes('.') && !lookup(v) ? v.split('.')[0] : v
-        // databases.php looks for `$databaseId`/`$collectionId` among selections, so they are taken here too.
+        // deviation (unverified): databases.php looks for `$databaseId`/`$collectionId` among selections, so they are taken here too.
         if ((INTERNAL_ATTRIBUTES as readonly string[]).includes(top) || top === '*' || top === '$databaseId' || top === '$collectionId') continue
         if (!lookup(top)) return `Attribute not found in schema: ${top}`
       }

@@ -212,6 +212,7 @@ export class DatabaseService {
       if (a.hidden) continue
       if (selection && !selection.all && !selection.attributes.has(a.key)) continue
       if (a.type === 'relationship') {
+        // deviation: nested selections (`books.title`) select the relationship whole; past the depth limit the key is left out.
         if (depth >= RELATION_MAX_DEPTH) continue
         // The way back to the document we came from is not read again.
         if (via && a.key === via.twoWayKey) continue

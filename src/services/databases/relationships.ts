@@ -86,6 +86,7 @@ export class Relationships {
   private async resolve(ctx: RelationContext, related: CollectionSchema, item: unknown, a: AttributeSchema, parentId: string): Promise<string> {
     if (typeof item === 'string') return item
     if (!isObject(item)) throw invalid(`Invalid relationship value. Must be either a document or document ID, ${phpType(item)} given.`)
+    // deviation: Appwrite strips `$collectionId`/`$databaseId` only from nested documents that exist; here from new ones too.
     const { $id: rawId, $permissions, $collectionId: _c, $databaseId: _d, $createdAt: _ca, $updatedAt: _ua, ...fields } = item
     if (rawId !== undefined && rawId !== 'unique()' && !isValidKey(rawId)) throw invalid('Invalid relationship value. The document ID is not valid.')
     const id = rawId === undefined ? resolveCustomId('unique()') : resolveCustomId(rawId as string)
@@ -210,6 +211,8 @@ export class Relationships {
     return (await this.store.findByColumn({ projectId: ctx.projectId, schema: related }, a.twoWayKey!, doc.$id)).map((d) => d.$id)
   }
 
+  // deviation: utopia updates the other side's back-reference with the caller's update permission; the emulator keeps
+  // both sides consistent without asking.
   private async setColumn(ref: CollectionRef, id: string, key: string, value: string | null): Promise<void> {
     const doc = await this.store.get(ref, id)
     if (!doc || doc.data[key] === value) return

@@ -17,6 +17,7 @@ function freeze(doc: StoredDocument): StoredDocument {
   return Object.freeze(doc)
 }
 
+// deviation: NOCASE folds ASCII letters only; MariaDB's utf8mb4_general_ci also folds accents and other scripts.
 function sqlType(a: AttributeSchema): string {
   if (a.array) return 'TEXT'
   switch (a.type) {

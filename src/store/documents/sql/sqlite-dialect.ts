@@ -10,6 +10,7 @@ export const sqliteDialect: Dialect = {
   arrayContains: (column, values, text) =>
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value${text ? ' COLLATE NOCASE' : ''} IN (${values.join(', ')}))`,
   fulltextMatch: (ftsTable, rowColumn, value) => `${rowColumn} IN (SELECT rowid FROM "${ftsTable}" WHERE "${ftsTable}" MATCH ${value})`,
+  // deviation: InnoDB also drops stopwords and words shorter than 3 letters; FTS5 indexes every word.
   fulltextExpression(search) {
     // MariaDB's getFulltextValue: reserved characters become spaces; "…" is a phrase, else the last word is a prefix.
     const exact = search.length > 1 && search.startsWith('"') && search.endsWith('"')
