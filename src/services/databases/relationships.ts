@@ -261,7 +261,9 @@ export class Relationships {
         const existing = await Promise.all(ids.map((id) => this.store.get(ref, id)))
         if (existing.some(Boolean)) throw new AppwriteException('document_delete_restricted')
       }
-      if (a.onDelete === 'cascade' && dependent) {
+      // utopia's deleteCascade also follows a two-way one-to-one from the child side.
+      const cascades = dependent || (a.relationType === 'oneToOne' && a.side === 'child' && !!a.twoWay)
+      if (a.onDelete === 'cascade' && cascades) {
         for (const id of ids) {
           const child = await this.store.get(ref, id)
           if (!child || deleting.has(`${related.table}/${child.$id}`)) continue
