@@ -109,6 +109,8 @@ export class Relationships {
     return existing.$id
   }
 
+  // deviation: databases.php refuses every nested update in a collection without document security (its check reads
+  // `(update && !documentSecurity) || !valid`); here the collection's or the document's update permission is enough.
   /**
    * databases.php `checkPermissions`, before anything is written: every nested document in `data` must be
    * creatable (no such ID yet: the related collection's create permission) or updatable (its update
