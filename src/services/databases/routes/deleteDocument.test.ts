@@ -35,6 +35,16 @@ dbScenarios('databases.deleteDocument', [
     },
   },
   {
+    name: 'resetting the project through the control API removes its documents',
+    before: async (app) => {
+      await seed(app, 'public', 'd1', { title: 'x' })
+      const reset = await app.server.inject({ method: 'DELETE', url: '/_emulator/projects/test-project', remoteAddress: '127.0.0.1' })
+      if (reset.statusCode !== 204) throw new Error(reset.body)
+    },
+    request: del('public', 'd1'),
+    expect: { status: 404, type: 'document_not_found' },
+  },
+  {
     name: 'collection delete permission is enough without document security',
     before: (app) => seed(app, 'public', 'd1', { title: 'x' }, undefined, []),
     request: del('public', 'd1'),
