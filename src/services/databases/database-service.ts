@@ -31,6 +31,8 @@ interface Selection {
   internals: Set<string>
   /** `$databaseId`/`$collectionId` are kept on lists only when a select names them. */
   keepIds: Set<string>
+  /** utopia reads related documents under a select only when one names a nested attribute (`books.title`). */
+  populate: boolean
 }
 
 function selectionOf(selects: string[][], isList: boolean): Selection | null {
@@ -39,7 +41,7 @@ function selectionOf(selects: string[][], isList: boolean): Selection | null {
   const attributes = new Set(flat.map((v) => v.split('.')[0]))
   const internals = new Set<string>(PUBLIC_INTERNALS.filter((k) => selects.every((values) => values.includes(k))))
   const keepIds = new Set(isList ? ['$databaseId', '$collectionId'].filter((k) => flat.includes(k)) : ['$databaseId', '$collectionId'])
-  return { all: flat.includes('*'), attributes, internals, keepIds }
+  return { all: flat.includes('*'), attributes, internals, keepIds, populate: flat.some((v) => v.includes('.')) }
 }
 
 /** A request's relation context; reads never need the time, so it is formatted on first use. */
@@ -216,6 +218,11 @@ export class DatabaseService {
         if (depth >= RELATION_MAX_DEPTH) continue
         // The way back to the document we came from is not read again.
         if (via && a.key === via.twoWayKey) continue
+        if (selection && !selection.populate) {
+          // Unread, a relationship shows what the row holds: the related ID on the side with the column, else null.
+          out[a.key] = a.storage === 'column' ? (doc.data[a.key] ?? null) : null
+          continue
+        }
         out[a.key] = await this.relationships.read(ctx, schema, doc, a, (related, d, through) => this.present(ctx, related, d, depth + 1, through, null))
         continue
       }

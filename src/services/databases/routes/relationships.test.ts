@@ -168,6 +168,24 @@ dbScenarios('databases: relationships', [
     after: async (_res, app, ctx) => expect((await must(app, get('authors', 'a1'), ctx.cookie)).profile).toBeNull(),
   },
   {
+    name: 'a select without nested attributes does not read related documents',
+    as: 'alice',
+    before: async (app, ctx) => {
+      await must(app, post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'One' }] }), ctx.cookie)
+    },
+    request: { method: 'GET', url: `${DOCS}/books/documents/b1`, query: { queries: [query('select', undefined, ['title', 'author'])] } },
+    expect: { status: 200, body: { title: 'One', author: 'a1' } },
+  },
+  {
+    name: 'a nested select reads related documents',
+    as: 'alice',
+    before: async (app, ctx) => {
+      await must(app, post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'One' }] }), ctx.cookie)
+    },
+    request: { method: 'GET', url: `${DOCS}/authors/documents`, query: { queries: [query('select', undefined, ['name', 'books.title'])] } },
+    expect: { status: 200, body: { total: 1, documents: [{ name: 'Ann', books: [{ $id: 'b1', title: 'One' }] }] } },
+  },
+  {
     name: 'related documents the caller cannot read are left out',
     before: async (app) => {
       const alice = await app.signIn('alice')
