@@ -26,6 +26,7 @@ describe('schema tables follow the config across restarts', () => {
     const template = contractTemplate()
     template.collections[0].attributes.push({ key: 'extra', type: 'integer', format: '', required: false, array: false, default: null })
     template.collections[0].indexes.push({ key: 'by_extra', type: 'key', attributes: ['extra'], orders: ['DESC'] })
+    template.collections[0].indexes = template.collections[0].indexes.filter((i) => i.key !== 'uniq_title')
     const second = SqliteStore.open(file)
     const after = openDocumentStore(second, template)
     const ref2 = { projectId: 'p1', schema: after.schemas.get(schemaKey('db', 'notes'))! }
@@ -33,6 +34,8 @@ describe('schema tables follow the config across restarts', () => {
     expect(doc?.data).toMatchObject({ title: 'kept', extra: null })
     const indexes = second.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%by_extra'`).all()
     expect(indexes).toHaveLength(1)
+    // The unique index left the config, so a repeated title is fine now.
+    await after.documents.insert(ref2, { $id: 'b', $createdAt: 'x', $updatedAt: 'x', $permissions: [], data: { title: 'kept' } })
     await second.close()
   })
 })

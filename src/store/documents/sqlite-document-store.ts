@@ -95,6 +95,10 @@ export class SqliteDocumentStore implements DocumentStore {
         this.db.exec(`CREATE TABLE IF NOT EXISTS ${p} (_project_id TEXT NOT NULL, _document INTEGER NOT NULL, _type TEXT NOT NULL, _role TEXT NOT NULL)`)
         this.ensureIndex(`${schema.permissionsTable}:document`, `CREATE UNIQUE INDEX ${q(`${schema.permissionsTable}:document`)} ON ${p} (_document, _type, _role)`)
         this.ensureIndex(`${schema.permissionsTable}:role`, `CREATE INDEX ${q(`${schema.permissionsTable}:role`)} ON ${p} (_project_id, _role, _type)`)
+        // Indexes the config no longer lists go (a stale unique index would still refuse writes).
+        const wanted = new Set(schema.indexes.filter((i) => i.type !== 'fulltext').map((i) => `${schema.table}:index:${i.key}`))
+        const present = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).all(schema.table) as { name: string }[]
+        for (const { name } of present) if (name.startsWith(`${schema.table}:index:`) && !wanted.has(name)) this.db.exec(`DROP INDEX ${q(name)}`)
         for (const index of schema.indexes) {
           const name = `${schema.table}:index:${index.key}`
           const columns = index.attributes.map((attr, i) => `${q(INTERNAL_COLUMNS[attr] ?? attr)} ${index.orders[i] ?? 'ASC'}`)
