@@ -67,7 +67,7 @@ describe('documents through the web SDK', () => {
     freshProject()
     const [alice, bob] = await Promise.all([signedIn('alice'), signedIn('bob')])
     const guest = browser('guest')
-    const { Query, Permission, Role } = alice.sdk
+    const { Permission, Role } = alice.sdk
 
     const [a1, b1, g1] = await Promise.all([
       databases(alice).createDocument('main', 'private', 'a1', { note: 'alice only' }),
