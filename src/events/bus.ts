@@ -55,8 +55,16 @@ export class EventBus {
    */
   async publish(input: Omit<AppEvent, 'name' | 'events'> & { pattern: string; params: Record<string, string> }): Promise<void> {
     const { pattern, params, ...rest } = input
-    const events = generateEvents(pattern, params)
-    const event: AppEvent = { ...rest, name: events[0], events }
+    const name = pattern.replace(/\[(\w+)\]/g, (_, key: string) => params[key] ?? '*')
+    let events: string[] | undefined
+    // The wildcard list grows with every resource level; only listeners that match on it (realtime) pay for it.
+    const event: AppEvent = {
+      ...rest,
+      name,
+      get events() {
+        return (events ??= generateEvents(pattern, params))
+      },
+    }
     await Promise.all(
       [...this.listeners].map(async (listener) => {
         try {
