@@ -30,7 +30,7 @@ export interface StorageOptions {
   bus: EventBus
 }
 
-/** Incomplete uploads untouched this long are removed with their chunks (see docs/decisions/*storage*.md). */
+/** Incomplete uploads untouched this long are removed with their chunks (see docs/decisions/storage-blobs-uploads-previews.md). */
 export const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000
 /** Spooled parts older than this belong to no running request. */
 const STALE_SPOOL_MS = 3600 * 1000
@@ -115,7 +115,8 @@ export class StorageService {
     // deviation: Appwrite takes a whole file sent over an unfinished upload as its chunk 1; the emulator refuses it.
     if (existing) throw new AppwriteException('storage_invalid_content_range', 'An upload with this ID is in progress: send its remaining chunks with Content-Range.')
     const md5 = await hashBlobs(blobs, [file.key])
-    const kept = await this.keep(projectId, bucket, fileId, [file.key], file.size, file.head, md5)
+    const head = file.size ? await readAll(blobs.read(file.key, { start: 0, end: Math.min(SNIFF_BYTES, file.size) - 1 })) : Buffer.alloc(0)
+    const kept = await this.keep(projectId, bucket, fileId, [file.key], file.size, head, md5)
     const now = nowIso(this.o.clock)
     const record: FileRecord = {
       id, bucketId: bucket.$id, fileId, createdAt: now, updatedAt: now, permissions, name: file.filename, ...kept,

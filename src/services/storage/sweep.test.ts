@@ -30,3 +30,23 @@ it('resetting a project removes its bytes', async () => {
   await app.services.projects.reset('test-project')
   expect(app.blobs.bytes).toBe(0)
 })
+
+it('an upload cut off mid-body leaves no bytes behind', async () => {
+  app = await createStorageApp()
+  await app.server.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.server.address() as { port: number }
+  const { createConnection } = await import('node:net')
+  const body = upload('cut', 'cut.bin', Buffer.alloc(3 * 1024 * 1024, 1))
+  const socket = createConnection({ port, host: '127.0.0.1' })
+  await new Promise((r) => socket.once('connect', r))
+  socket.write(
+    `POST /v1/storage/buckets/open/files HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Appwrite-Project: test-project\r\n` +
+      `Content-Type: ${body.headers['content-type']}\r\nContent-Length: ${body.payload.length}\r\n\r\n`,
+  )
+  socket.write(body.payload.subarray(0, 1024 * 1024))
+  await new Promise((r) => setTimeout(r, 100))
+  socket.destroy()
+  for (let i = 0; i < 50 && app.blobs.keys().length; i++) await new Promise((r) => setTimeout(r, 20))
+  expect(app.blobs.keys()).toEqual([])
+  expect((await app.send({ method: 'GET', url: '/v1/storage/buckets/open/files/cut' })).status).toBe(404)
+})

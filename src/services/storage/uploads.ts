@@ -1,14 +1,11 @@
-import { Transform } from 'node:stream'
 import { uniqueId } from '../../domain/ids.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { IncomingFilePart, SpooledFile } from '../../http/route.js'
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
-import { SNIFF_BYTES } from '../../files/mime.js'
 
-/** An uploaded part written to `tmp/` as it arrived, with its first bytes (for the type) taken on the way. */
+/** An uploaded part written to `tmp/` as it arrived. */
 export interface SpooledUpload extends SpooledFile {
   key: string
-  head: Buffer
 }
 
 export function isSpooledUpload(v: unknown): v is SpooledUpload {
@@ -20,25 +17,16 @@ function tooLarge(): Error {
   return Object.assign(new Error('request file too large'), { code: 'FST_REQ_FILE_TOO_LARGE', statusCode: 413 })
 }
 
-/** Streams one multipart file part into the blob store's `tmp/` area; nothing holds the whole part in memory. */
+/**
+ * Streams one multipart file part into the blob store's `tmp/` area; nothing holds the whole part in memory.
+ * An aborted request fails the write, and the part is removed.
+ */
 export async function spoolPart(blobs: BlobStore, part: IncomingFilePart): Promise<SpooledUpload> {
   const key = blobKey('tmp', uniqueId())
-  const headParts: Buffer[] = []
-  let headBytes = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      if (headBytes < SNIFF_BYTES) {
-        const take = chunk.subarray(0, SNIFF_BYTES - headBytes)
-        headParts.push(take)
-        headBytes += take.length
-      }
-      done(null, chunk)
-    },
-  })
   const dispose = () => blobs.delete(key).catch(() => undefined)
   let size: number
   try {
-    size = await blobs.write(key, part.stream.pipe(tap))
+    size = await blobs.write(key, part.stream)
   } catch (error) {
     await dispose()
     throw error
@@ -47,7 +35,7 @@ export async function spoolPart(blobs: BlobStore, part: IncomingFilePart): Promi
     await dispose()
     throw tooLarge()
   }
-  return { filename: part.filename, mimetype: part.mimetype, size, key, head: Buffer.concat(headParts), dispose }
+  return { filename: part.filename, mimetype: part.mimetype, size, key, dispose }
 }
 
 /** A parsed `Content-Range: bytes <start>-<end>/<size>` (end inclusive). */
