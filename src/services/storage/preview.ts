@@ -51,11 +51,17 @@ export async function renderPreview(input: Buffer, o: PreviewOptions): Promise<B
     throw new AppwriteException('storage_file_type_unsupported')
   }
   if (!meta.width || !meta.height) throw new AppwriteException('storage_file_type_unsupported')
-  const size = cropSize({ width: meta.width, height: meta.height }, o.width, o.height)
-  if (size.width !== meta.width || size.height !== meta.height) {
+  const needsSteps = o.opacity < 1 || o.background !== '' || o.borderWidth > 0 || o.borderRadius > 0 || o.rotation % 360 !== 0
+  // utopia crops every frame of a GIF, so an animation stays one when the output can hold it.
+  // deviation: with border, radius, opacity, background or rotation the emulator renders the first frame only.
+  if ((meta.pages ?? 1) > 1 && (o.output === 'gif' || o.output === 'webp') && !needsSteps) {
+    image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: true })
+  }
+  const frameHeight = meta.pageHeight ?? meta.height
+  const size = cropSize({ width: meta.width, height: frameHeight }, o.width, o.height)
+  if (size.width !== meta.width || size.height !== frameHeight) {
     image = image.resize(size.width, size.height, { fit: 'cover', position: POSITION[o.gravity] as 'centre' })
   }
-  const needsSteps = o.opacity < 1 || o.background !== '' || o.borderWidth > 0 || o.borderRadius > 0 || o.rotation % 360 !== 0
   try {
     if (needsSteps) {
       let raw: RawImage = await image.ensureAlpha().raw().toBuffer(RAW)

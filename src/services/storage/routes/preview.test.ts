@@ -64,6 +64,17 @@ storageScenarios('storage.getFilePreview', [
       expect(await meta(res.raw)).toMatchObject({ format: output === 'jpg' ? 'jpeg' : output, width: 120, height: 80 }),
   })),
   {
+    name: 'an animated GIF stays animated, every frame cropped',
+    before: async (app) => {
+      const frame = (c: string) => sharp({ create: { width: 60, height: 40, channels: 3, background: c } }).png().toBuffer()
+      const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], { join: { animated: true } }).gif({ delay: [100, 100], loop: 0 }).toBuffer()
+      await app.put('open', 'p', 'anim.gif', gif)
+    },
+    request: () => ({ method: 'GET', url: preview('p', 'width=30&height=30') }),
+    expect: { status: 200, headers: { 'content-type': 'image/gif' } },
+    after: async (res) => expect(await meta(res.raw)).toMatchObject({ format: 'gif', pages: 2, width: 30 }),
+  },
+  {
     name: 'webp without image/webp in Accept falls back to jpg',
     before: (app) => putPhoto(app),
     request: () => ({ method: 'GET', url: preview('p', 'output=webp'), headers: { accept: 'image/png' } }),
