@@ -101,8 +101,12 @@ function rateKeyValue(name: string, route: RouteDefinition<ParamSpecs>, caller: 
       return caller.user?.id ?? ''
     case 'method':
       return route.method
-    case 'chunkId':
-      return String(input.chunkId ?? '')
+    case 'chunkId': {
+      // The chunk's index from Content-Range, so each chunk of a large upload has its own limit (shared/api.php).
+      const m = /bytes\s+(\d+)-(\d+)\//i.exec(String(req.headers['content-range'] ?? ''))
+      const length = m ? Number(m[2]) + 1 - Number(m[1]) : 0
+      return length > 0 ? String(Math.floor(Number(m![1]) / length)) : '0'
+    }
     default: {
       if (!name.startsWith('param-')) return ''
       const v = input[name.slice(6)]

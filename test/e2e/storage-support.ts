@@ -76,11 +76,11 @@ export interface StorageApp extends App {
 }
 
 /** A fresh app with the storage buckets and a memory blob store the test can inspect. */
-export async function createStorageApp(): Promise<StorageApp> {
+export async function createStorageApp(options: { rateLimits?: boolean } = {}): Promise<StorageApp> {
   const blobs = new MemoryBlobStore()
   const store = SqliteStore.open(':memory:')
   const clock = new FakeClock()
-  const app = await buildApp({ store, template: storageTemplate(), clock, blobs })
+  const app = await buildApp({ store, template: storageTemplate(), clock, blobs, rateLimits: options.rateLimits })
   await app.server.ready()
   const send: StorageApp['send'] = async (r) => {
     const headers: Record<string, string> = { 'x-appwrite-project': PROJECT, ...(r.headers ?? {}) }
