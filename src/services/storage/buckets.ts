@@ -1,5 +1,5 @@
 import type { BucketConfig } from '../../config/appwrite-json.js'
-import { isAllowed } from '../../domain/permissions.js'
+import { defaultPermissions, isAllowed, normalizeClientPermissions } from '../../domain/permissions.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Caller } from '../../http/caller.js'
 import type { FileRecord } from '../../store/types.js'
@@ -66,4 +66,15 @@ export function extensionAllowed(bucket: BucketConfig, filename: string): boolea
   const dot = base.lastIndexOf('.')
   const ext = dot < 0 ? '' : base.slice(dot + 1).toLowerCase()
   return bucket.allowedFileExtensions.includes(ext)
+}
+
+/**
+ * The permissions of a new or updated file as a client sends them: none given means the creator's read,
+ * update and delete; `write` expands; every role must be one the caller holds (401 `user_unauthorized`).
+ */
+export function clientPermissions(caller: Caller, given: string[] | null): string[] {
+  if (given === null) return defaultPermissions(caller.user?.id ?? null)
+  const normalized = normalizeClientPermissions(given, caller.roles)
+  if ('error' in normalized) throw new AppwriteException('user_unauthorized', normalized.error)
+  return normalized.permissions
 }
