@@ -28,7 +28,8 @@ export type MinimumFactors = (caller: Caller) => Promise<number>
 /** Registers one route with Appwrite's request pipeline in front of its handler. */
 export function registerRoute(app: FastifyInstance, route: RouteDefinition<ParamSpecs>, services: Services): void {
   const service = route.operation.split('.')[0] as ServiceName
-  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+  // `fixed` fills path params an alias lacks, e.g. the `default` bucket of `/v1/storage/files/:fileId`.
+  const handlerFor = (fixed: Record<string, string>) => async (req: FastifyRequest, reply: FastifyReply) => {
     // Spooled upload parts are disposed of whatever happens; a handler that keeps one has moved it already.
     const spooled: SpooledFile[] = []
     const spool = route.spoolFile
@@ -41,14 +42,18 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
       const { caller, usedFallback } = await resolveCaller(req, input, services)
       reply.header('X-Debug-Fallback', usedFallback ? 'true' : 'false')
       await runChecks(route, service, caller, input, req, reply, services)
-      const params = validateParams(route.params, { ...input, ...(req.params as Record<string, string>) })
+      const params = validateParams(route.params, { ...input, ...fixed, ...(req.params as Record<string, string>) })
       const result = await route.handle({ params: params as never, caller, services, headers: req.headers, input })
       return sendResult(reply, result, caller)
     } finally {
       await Promise.all(spooled.map((file) => file.dispose()))
     }
   }
-  for (const url of [route.path, ...(route.aliases ?? [])]) app.route({ method: route.method, url, handler })
+  const handler = handlerFor({})
+  for (const alias of [route.path, ...(route.aliases ?? [])]) {
+    if (typeof alias === 'string') app.route({ method: route.method, url: alias, handler })
+    else app.route({ method: route.method, url: alias.path, handler: handlerFor(alias.params) })
+  }
 }
 
 async function runChecks(

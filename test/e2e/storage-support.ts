@@ -32,6 +32,7 @@ export function storageTemplate(): ProjectTemplate {
       bucket('small', { $permissions: ALL, maximumFileSize: 10, allowedFileExtensions: ['txt'] }),
       bucket('gzip', { $permissions: ALL, compression: 'gzip', encryption: true }),
       bucket('zstd', { $permissions: ALL, compression: 'zstd', encryption: true }),
+      bucket('default', { $permissions: ALL }),
     ],
   }
 }

@@ -11,6 +11,8 @@ export default defineRoute({
   operation: 'storage.createFile',
   method: 'POST',
   path: '/v1/storage/buckets/:bucketId/files',
+  // The pre-1.0 paths serve the `default` bucket.
+  aliases: [{ path: '/v1/storage/files', params: { bucketId: 'default' } }],
   scope: 'files.write',
   rateLimit: { limit: 60, window: 60, keys: ['ip:{ip},method:{method},url:{url},userId:{userId},chunkId:{chunkId}'] },
   spoolFile: (services, part) => services.storage.spool(part),

@@ -179,3 +179,23 @@ storageScenarios('storage.deleteFile', [
     after: async (_res, app) => expect(app.blobs.bytes).toBe(0),
   },
 ])
+
+storageScenarios('legacy /v1/storage/files paths (bucket default)', [
+  {
+    name: 'upload, read, download and delete through the old paths',
+    before: async (app) => {
+      const { upload } = await import('../../../../test/e2e/storage-support.js')
+      const created = await app.send({ method: 'POST', url: '/v1/storage/files', ...upload('old', 'old.txt', 'legacy') })
+      expect(created.status, created.text).toBe(201)
+      expect(created.body.bucketId).toBe('default')
+    },
+    request: () => ({ method: 'GET', url: '/v1/storage/files/old/download' }),
+    expect: { status: 200, headers: { 'content-disposition': 'attachment; filename="old.txt"' } },
+    after: async (res, app) => {
+      expect(res.raw.toString()).toBe('legacy')
+      expect((await app.send({ method: 'GET', url: `${files('default')}/old` })).body.$id).toBe('old')
+      expect((await app.send({ method: 'GET', url: '/v1/storage/files' })).body.total).toBe(1)
+      expect((await app.send({ method: 'DELETE', url: '/v1/storage/files/old' })).status).toBe(204)
+    },
+  },
+])

@@ -12,6 +12,8 @@ export default defineRoute({
   operation: 'storage.getFileDownload',
   method: 'GET',
   path: '/v1/storage/buckets/:bucketId/files/:fileId/download',
+  // The pre-1.0 paths serve the `default` bucket.
+  aliases: [{ path: '/v1/storage/files/:fileId/download', params: { bucketId: 'default' } }],
   scope: 'files.read',
   params: { bucketId: p.uid(), fileId: p.uid() },
   async handle({ params, caller, services, headers }) {

@@ -22,6 +22,8 @@ export default defineRoute({
   operation: 'storage.getFilePreview',
   method: 'GET',
   path: '/v1/storage/buckets/:bucketId/files/:fileId/preview',
+  // The pre-1.0 paths serve the `default` bucket.
+  aliases: [{ path: '/v1/storage/files/:fileId/preview', params: { bucketId: 'default' } }],
   scope: 'files.read',
   params: {
     bucketId: p.uid(),

@@ -8,6 +8,8 @@ export default defineRoute({
   operation: 'storage.listFiles',
   method: 'GET',
   path: '/v1/storage/buckets/:bucketId/files',
+  // The pre-1.0 paths serve the `default` bucket.
+  aliases: [{ path: '/v1/storage/files', params: { bucketId: 'default' } }],
   scope: 'files.read',
   params: {
     bucketId: p.uid(),
