@@ -43,6 +43,10 @@ export interface App {
 const ALLOW_HEADERS =
   'Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type, Access-Control-Allow-Origin, Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Locale, X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent'
 
+const noSchemaCompiler = () => () => {
+  throw new Error('the emulator declares no JSON schemas')
+}
+
 const LOGS_REQUESTS = new Set(['info', 'debug', 'trace'])
 
 // Secrets can travel in query strings (verification links, OAuth2 tokens); they never reach the log.
@@ -56,6 +60,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: BODY_LIMIT,
+    // Params are validated by src/http/params.ts, never by JSON schemas, so Fastify's schema compilers (ajv,
+    // fast-json-stringify) are not loaded: start-up counts.
+    schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 500 },
   })
   const services = await createServices({

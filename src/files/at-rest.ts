@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import { gunzip, gzip } from 'node:zlib'
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd'
+import { lazyRequire } from '../lazy.js'
+
+const loadZstd = lazyRequire<typeof import('@mongodb-js/zstd')>('@mongodb-js/zstd')
 
 const gzipAsync = promisify(gzip)
 const gunzipAsync = promisify(gunzip)
@@ -33,7 +35,7 @@ export async function encodeAtRest(plain: Buffer, how: AtRest, key: Buffer): Pro
   let data = plain
   // Appwrite's zstd level is 3 (utopia-php/storage Zstd default); gzip uses zlib's default.
   if (how.algorithm === 'gzip') data = await gzipAsync(data)
-  else if (how.algorithm === 'zstd') data = await zstdCompress(data, 3)
+  else if (how.algorithm === 'zstd') data = await loadZstd().compress(data, 3)
   if (!how.encrypted) return data
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', key, iv)
@@ -51,7 +53,7 @@ export async function decodeAtRest(stored: Buffer, how: AtRest, key: Buffer): Pr
     data = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()])
   }
   if (how.algorithm === 'gzip') data = await gunzipAsync(data)
-  else if (how.algorithm === 'zstd') data = await zstdDecompress(data)
+  else if (how.algorithm === 'zstd') data = await loadZstd().decompress(data)
   return data
 }
 

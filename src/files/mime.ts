@@ -1,4 +1,5 @@
-import { fileTypeFromBuffer } from 'file-type'
+// file-type is ESM with a large detector table: imported on the first upload, not at start-up.
+let fileType: Promise<typeof import('file-type')> | undefined
 
 /** How many leading bytes the sniffer reads. */
 export const SNIFF_BYTES = 256 * 1024
@@ -10,6 +11,7 @@ export const SNIFF_BYTES = 256 * 1024
  */
 export async function sniffMimeType(head: Buffer): Promise<string> {
   if (head.length === 0) return 'application/x-empty'
+  const { fileTypeFromBuffer } = await (fileType ??= import('file-type'))
   const found = await fileTypeFromBuffer(head).catch(() => undefined)
   if (found) return found.mime === 'application/xml' ? textType(head) ?? found.mime : found.mime
   return textType(head) ?? 'application/octet-stream'

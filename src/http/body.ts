@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
-import qs from 'qs'
+import { lazyRequire } from '../lazy.js'
+
+const loadQs = lazyRequire<typeof import('qs')>('qs')
 import type { IncomingFilePart } from './route.js'
 
 /** Most a request body may hold, as Appwrite's server (`package_max_length`, 12 MB). */
@@ -17,7 +19,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** PHP-style parsing of query strings and form bodies: `queries[0]=…` and `queries[]=…` become arrays. */
 export function parseQueryString(text: string): Record<string, unknown> {
-  return qs.parse(text, { arrayLimit: 1000, parameterLimit: 2000, depth: 5 }) as Record<string, unknown>
+  if (text === '') return {}
+  // Brackets (raw or encoded) mean PHP-style arrays or objects: qs parses those, and loads on first need.
+  if (/\[|%5b/i.test(text)) return loadQs().parse(text, { arrayLimit: 1000, parameterLimit: 2000, depth: 5 }) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  let count = 0
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (++count > 2000) break
+    // Like qs (allowPrototypes: false): keys that name Object.prototype members are dropped.
+    if (key in Object.prototype) continue
+    const seen = out[key]
+    // A repeated plain key becomes a list, as qs does.
+    out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
+  }
+  return out
 }
 
 /**

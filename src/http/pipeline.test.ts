@@ -229,3 +229,16 @@ describe('error rendering', () => {
     expect(renderError(new Error('SQLITE_BUSY at /secret/path'))).toEqual({ status: 500, body: { message: 'Server Error', code: 500, type: 'general_unknown', version: '1.5.11' } })
   })
 })
+
+describe('query strings', () => {
+  it('parse plain, repeated, bracketed and hostile keys', async () => {
+    const { parseQueryString } = await import('./body.js')
+    expect(parseQueryString('a=1&a=2&b=%20x+y')).toEqual({ a: ['1', '2'], b: ' x y' })
+    expect(parseQueryString('queries[0]=x&queries[1]=y')).toEqual({ queries: ['x', 'y'] })
+    expect(parseQueryString('queries%5B%5D=x&queries%5B%5D=y')).toEqual({ queries: ['x', 'y'] })
+    const hostile = parseQueryString('__proto__=x&constructor=y&toString=z&ok=1')
+    expect(hostile).toEqual({ ok: '1' })
+    expect(Object.getPrototypeOf(hostile)).toBe(Object.prototype)
+    expect(parseQueryString('')).toEqual({})
+  })
+})

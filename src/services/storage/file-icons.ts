@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../../lazy.js'
 import { textOutline } from '../../images/font.js'
 
 /** The side of a file-type icon, before the preview's own crop. */
@@ -68,7 +68,7 @@ export function iconPng(kind: IconKind): Promise<Buffer> {
   const key = `${kind.label}|${kind.color}`
   let png = rendered.get(key)
   if (!png) {
-    png = sharp(Buffer.from(iconSvg(kind))).png().toBuffer()
+    png = loadSharp()(Buffer.from(iconSvg(kind))).png().toBuffer()
     rendered.set(key, png)
   }
   return png

@@ -1,4 +1,5 @@
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
+import { loadSharp } from '../../lazy.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { cropSize } from '../../images/raster.js'
 
@@ -33,7 +34,7 @@ const POSITION: Record<Gravity, string> = {
 
 const RAW = { resolveWithObject: true } as const
 type RawImage = { data: Buffer; info: { width: number; height: number; channels: number } }
-const fromRaw = (r: RawImage): Sharp => sharp(r.data, { raw: { width: r.info.width, height: r.info.height, channels: r.info.channels as 4 } })
+const fromRaw = (r: RawImage): Sharp => loadSharp()(r.data, { raw: { width: r.info.width, height: r.info.height, channels: r.info.channels as 4 } })
 const hex = (c: string) => `#${c}`
 
 /**
@@ -43,7 +44,7 @@ const hex = (c: string) => `#${c}`
  * `storage_file_type_unsupported`.
  */
 export async function renderPreview(input: Buffer, o: PreviewOptions): Promise<Buffer> {
-  let image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000 })
+  let image = loadSharp()(input, { failOn: 'error', limitInputPixels: 100_000_000 })
   let meta
   try {
     meta = await image.metadata()
@@ -55,7 +56,7 @@ export async function renderPreview(input: Buffer, o: PreviewOptions): Promise<B
   // utopia crops every frame of a GIF, so an animation stays one when the output can hold it.
   // deviation: with border, radius, opacity, background or rotation the emulator renders the first frame only.
   if ((meta.pages ?? 1) > 1 && (o.output === 'gif' || o.output === 'webp') && !needsSteps) {
-    image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: true })
+    image = loadSharp()(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: true })
   }
   const frameHeight = meta.pageHeight ?? meta.height
   const size = cropSize({ width: meta.width, height: frameHeight }, o.width, o.height)
