@@ -37,8 +37,8 @@ export async function resolveCaller(
   const project = await services.projects.get(projectId)
   if (!project) throw new AppwriteException('project_not_found')
 
-  const cookies = parseCookies(header(req, 'cookie'))
   const name = cookieName(project.id)
+  const cookies = parseCookies(header(req, 'cookie'), [name, `${name}_legacy`])
   let sessionString = cookies.get(name) || cookies.get(`${name}_legacy`) || header(req, 'x-appwrite-session')
   const usedFallback = !sessionString
   if (!sessionString) {

@@ -28,19 +28,22 @@ export function fallbackKey(projectId: string): string {
   return `a_session_${projectId}`
 }
 
-/** Parses a Cookie header into a map; malformed pairs are skipped, never thrown on. */
-export function parseCookies(header: string | undefined): Map<string, string> {
+/**
+ * Parses a Cookie header into a map; malformed pairs are skipped, never thrown on. With `only`, values are
+ * decoded for those names alone (the session lookup runs on every request and needs two of them).
+ */
+export function parseCookies(header: string | undefined, only?: readonly string[]): Map<string, string> {
   const out = new Map<string, string>()
   if (!header) return out
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=')
     if (eq < 0) continue
     const name = pair.slice(0, eq).trim().toLowerCase()
-    if (!name || out.has(name)) continue
+    if (!name || out.has(name) || (only && !only.includes(name))) continue
     let value = pair.slice(eq + 1).trim()
     if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
     try {
-      out.set(name, decodeURIComponent(value))
+      out.set(name, value.includes('%') ? decodeURIComponent(value) : value)
     } catch {
       out.set(name, value)
     }
