@@ -4,9 +4,11 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
+// BENCH_SECTIONS=account,databases,storage (the default: all) runs only some sections.
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage').split(',')
 const PROJECT = 'bench'
 
 function cannon(opts) {
@@ -34,58 +36,64 @@ async function startTimed() {
 
 const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
 
-const startups = []
-for (let i = 0; i < 3; i++) {
-  const { child, startupMs } = await startTimed()
-  startups.push(startupMs)
-  child.kill()
-  await new Promise((r) => child.on('exit', r))
-}
-const { child, origin } = await startTimed()
-try {
-  const headers = { 'content-type': 'application/json', 'x-appwrite-project': PROJECT }
-  await fetch(`${origin}/v1/account`, { method: 'POST', headers, body: JSON.stringify({ userId: 'bench', email: 'bench@example.test', password: 'bench-password' }) })
-  const login = await fetch(`${origin}/v1/account/sessions/email`, { method: 'POST', headers, body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }) })
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-  const account = await fetch(`${origin}/v1/account`, { headers: { ...headers, cookie } })
-  const accountBytes = Buffer.from(await account.arrayBuffer())
-  const accountHeaders = Object.fromEntries(account.headers)
+if (SECTIONS.includes('account')) {
+  const startups = []
+  for (let i = 0; i < 3; i++) {
+    const { child, startupMs } = await startTimed()
+    startups.push(startupMs)
+    child.kill()
+    await new Promise((r) => child.on('exit', r))
+  }
+  const { child, origin } = await startTimed()
+  try {
+    const headers = { 'content-type': 'application/json', 'x-appwrite-project': PROJECT }
+    await fetch(`${origin}/v1/account`, { method: 'POST', headers, body: JSON.stringify({ userId: 'bench', email: 'bench@example.test', password: 'bench-password' }) })
+    const login = await fetch(`${origin}/v1/account/sessions/email`, { method: 'POST', headers, body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }) })
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const account = await fetch(`${origin}/v1/account`, { headers: { ...headers, cookie } })
+    const accountBytes = Buffer.from(await account.arrayBuffer())
+    const accountHeaders = Object.fromEntries(account.headers)
 
-  const bare = spawn(process.execPath, [BARE], { stdio: ['pipe', 'pipe', 'inherit'] })
-  bare.stdin.end(JSON.stringify({ headers: accountHeaders, body: accountBytes.toString('base64') }))
-  const barePort = await new Promise((resolve) => bare.stdout.once('data', (d) => resolve(String(d).trim())))
-  const bareUrl = `http://127.0.0.1:${barePort}`
+    const bare = spawn(process.execPath, [BARE], { stdio: ['pipe', 'pipe', 'inherit'] })
+    bare.stdin.end(JSON.stringify({ headers: accountHeaders, body: accountBytes.toString('base64') }))
+    const barePort = await new Promise((resolve) => bare.stdout.once('data', (d) => resolve(String(d).trim())))
+    const bareUrl = `http://127.0.0.1:${barePort}`
 
-  const bareGet = await cannon({ url: `${bareUrl}/v1/account`, headers: { ...headers, cookie } })
-  const emuGet = await cannon({ url: `${origin}/v1/account`, headers: { ...headers, cookie } })
-  const emuLogin = await cannon({
-    url: `${origin}/v1/account/sessions/email`,
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }),
-  })
-  bare.kill()
+    const bareGet = await cannon({ url: `${bareUrl}/v1/account`, headers: { ...headers, cookie } })
+    const emuGet = await cannon({ url: `${origin}/v1/account`, headers: { ...headers, cookie } })
+    const emuLogin = await cannon({
+      url: `${origin}/v1/account/sessions/email`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password' }),
+    })
+    bare.kill()
 
-  const median = [...startups].sort((a, b) => a - b)[1]
-  const ratio = emuGet.requests.average / bareGet.requests.average
-  console.log(`\nappwrite-emulator bench (${DURATION}s per run, 10 connections, node ${process.version})\n`)
-  line('start-up to first 200 (median of 3)', `${median.toFixed(0)} ms`, '<= 300 ms', median <= 300)
-  line('bare Fastify GET /v1/account', `${bareGet.requests.average.toFixed(0)} req/s`, '', true)
-  line('  p99', `${bareGet.latency.p99} ms`, '', true)
-  line('emulator GET /v1/account (cookie)', `${emuGet.requests.average.toFixed(0)} req/s`, '', emuGet.non2xx === 0)
-  line('  p99', `${emuGet.latency.p99} ms`, '', true)
-  line('  ratio to bare', `${(ratio * 100).toFixed(0)} %`, '>= 40 %', ratio >= 0.4)
-  line('emulator POST /v1/account/sessions/email', `${emuLogin.requests.average.toFixed(0)} req/s`, '', emuLogin.non2xx === 0)
-  line('  p99', `${emuLogin.latency.p99} ms`, '', true)
-  if (emuGet.non2xx || emuLogin.non2xx) console.log(`\nnon-2xx answers: GET ${emuGet.non2xx}, login ${emuLogin.non2xx}`)
-} finally {
-  child.kill()
+    const median = [...startups].sort((a, b) => a - b)[1]
+    const ratio = emuGet.requests.average / bareGet.requests.average
+    console.log(`\nappwrite-emulator bench (${DURATION}s per run, 10 connections, node ${process.version})\n`)
+    line('start-up to first 200 (median of 3)', `${median.toFixed(0)} ms`, '<= 300 ms', median <= 300)
+    line('bare Fastify GET /v1/account', `${bareGet.requests.average.toFixed(0)} req/s`, '', true)
+    line('  p99', `${bareGet.latency.p99} ms`, '', true)
+    line('emulator GET /v1/account (cookie)', `${emuGet.requests.average.toFixed(0)} req/s`, '', emuGet.non2xx === 0)
+    line('  p99', `${emuGet.latency.p99} ms`, '', true)
+    line('  ratio to bare', `${(ratio * 100).toFixed(0)} %`, '>= 40 %', ratio >= 0.4)
+    line('emulator POST /v1/account/sessions/email', `${emuLogin.requests.average.toFixed(0)} req/s`, '', emuLogin.non2xx === 0)
+    line('  p99', `${emuLogin.latency.p99} ms`, '', true)
+    if (emuGet.non2xx || emuLogin.non2xx) console.log(`\nnon-2xx answers: GET ${emuGet.non2xx}, login ${emuLogin.non2xx}`)
+  } finally {
+    child.kill()
+  }
 }
 
 // The databases section: its own emulator with a collection from an appwrite.json.
-const { benchDatabases } = await import('./databases.mjs')
-await benchDatabases()
+if (SECTIONS.includes('databases')) {
+  const { benchDatabases } = await import('./databases.mjs')
+  await benchDatabases()
+}
 
 // The storage section (issue 6): its own emulator on a disk data folder.
-const { runStorageBench } = await import('./storage.mjs')
-await runStorageBench()
+if (SECTIONS.includes('storage')) {
+  const { runStorageBench } = await import('./storage.mjs')
+  await runStorageBench()
+}
