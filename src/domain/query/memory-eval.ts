@@ -1,5 +1,4 @@
 import type { Query } from './parse.js'
-import { AppwriteException } from '../../errors/appwrite-exception.js'
 
 /** Case-insensitive comparison, as MariaDB's default collation compares strings. */
 function compare(a: unknown, b: unknown): number {
@@ -89,15 +88,4 @@ export function evaluate<T extends Record<string, unknown>>(records: T[], querie
   const limit = (queries.findLast((q) => q.method === 'limit')?.values[0] as number | undefined) ?? defaultLimit
   const offset = (queries.findLast((q) => q.method === 'offset')?.values[0] as number | undefined) ?? 0
   return { total: Math.min(filtered.length, 5000), items: sorted.slice(offset, offset + limit) }
-}
-
-/** Applies the first cursor query of a list (before filtering, for small per-user lists): the named item must exist, else `general_cursor_not_found`. */
-export function applyCursor<T extends { $id: string }>(records: T[], queries: Query[], noun: string): { records: T[]; queries: Query[] } {
-  const cursor = queries.find((q) => q.method === 'cursorAfter' || q.method === 'cursorBefore')
-  if (!cursor) return { records, queries }
-  const id = cursor.values[0] as string
-  const at = records.findIndex((r) => r.$id === id)
-  if (at < 0) throw new AppwriteException('general_cursor_not_found', `${noun} '${id}' for the 'cursor' value not found.`)
-  const rest = queries.filter((q) => q !== cursor)
-  return { records: cursor.method === 'cursorAfter' ? records.slice(at + 1) : records.slice(0, at), queries: rest }
 }

@@ -3,7 +3,7 @@ import { defaultPermissions, isAllowed, normalizeClientPermissions } from '../..
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Caller } from '../../http/caller.js'
 import type { FileRecord } from '../../store/types.js'
-import type { QuerySchema } from '../teams/list-query.js'
+import type { QuerySchema } from '../../domain/query/list-query.js'
 
 /** A bucket of the caller's project, from appwrite.json; a missing or disabled one is not found for clients. */
 export function bucketFor(caller: Caller, bucketId: string): BucketConfig {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { BucketConfig } from '../../config/appwrite-json.js'
 import { nowIso, type Clock } from '../../domain/dates.js'
-import { runListQueries, searchQuery } from '../teams/list-query.js'
+import { runListQueries, searchQuery } from '../../domain/query/list-query.js'
 import type { Query } from '../../domain/query/parse.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { EventBus } from '../../events/bus.js'

@@ -9,7 +9,7 @@ import { UniqueViolation, type MembershipRecord, type Store, type TeamRecord, ty
 import { hashSecret, requireUser, type IssuedSession, type SessionService } from '../account/session-service.js'
 import { canReadMembership, invitationPermissions, isAllowed, isOwner } from './access.js'
 import { createInvitee, findInvitee, invitationLink, sendInvitation } from './invitation.js'
-import { runListQueries, searchQuery } from './list-query.js'
+import { runListQueries, searchQuery } from '../../domain/query/list-query.js'
 import { membershipModel, type MembershipModel } from './models.js'
 import type { TeamService } from './team-service.js'
 

@@ -1,6 +1,6 @@
 import { CUSTOM_ID_DESCRIPTION, p, validator } from '../../http/params.js'
 import { isValidKey } from '../../domain/ids.js'
-import { listQueriesValidator, MEMBERSHIP_QUERY_SCHEMA, TEAM_QUERY_SCHEMA } from './list-query.js'
+import { listQueriesValidator, MEMBERSHIP_QUERY_SCHEMA, TEAM_QUERY_SCHEMA } from '../../domain/query/list-query.js'
 
 /** utopia `Key`: a role name inside a team (`owner`, `editor`…). Same rule and message as a custom ID, without `unique()`. */
 const keyValidator = validator<string>(CUSTOM_ID_DESCRIPTION, isValidKey)

@@ -9,7 +9,7 @@ import type { Project } from '../projects/project-registry.js'
 import { requireUser } from '../account/session-service.js'
 import { UniqueViolation, type MembershipRecord, type Store, type TeamRecord } from '../../store/types.js'
 import { canReadTeam, creatorMembershipPermissions, isAllowed, membershipRoles, readableTeamIds, teamPermissions, type DocumentAction } from './access.js'
-import { runListQueries, searchQuery } from './list-query.js'
+import { runListQueries, searchQuery } from '../../domain/query/list-query.js'
 import { teamModel, type TeamModel } from './models.js'
 
 // Team prefs live in a 65,535-char string attribute, measured as PHP's json_encode writes it:

@@ -1,6 +1,6 @@
 import { defineRoute } from '../../../http/route.js'
 import { p } from '../../../http/params.js'
-import { listQueriesValidator, type QuerySchema } from '../../teams/list-query.js'
+import { listQueriesValidator, type QuerySchema } from '../../../domain/query/list-query.js'
 
 /** `Appwrite\Utopia\Database\Validator\Queries\Identities`. */
 const IDENTITY_QUERY_SCHEMA: QuerySchema = {

@@ -1,6 +1,6 @@
 import { defineRoute } from '../../../http/route.js'
 import { p } from '../../../http/params.js'
-import { listQueriesValidator } from '../../teams/list-query.js'
+import { listQueriesValidator } from '../../../domain/query/list-query.js'
 import { FILE_QUERY_SCHEMA } from '../buckets.js'
 
 /** storage.listFiles — the readable files of a bucket, with queries on the Files attributes and `search` (ID and name). */
