@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 const BIG = Number(process.env.BENCH_DOCUMENTS ?? 100_000)

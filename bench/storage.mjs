@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import sharp from 'sharp'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const SIZE = Number(process.env.BENCH_STORAGE_MB ?? 100) * 1024 * 1024
 const PREVIEWS = Number(process.env.BENCH_PREVIEWS ?? 60)
 const PROJECT = 'bench-storage'

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../src/index.js'
 
-const CLI = resolve(import.meta.dirname, '../../dist/bundle/cli.js')
+const CLI = resolve(import.meta.dirname, '../../dist/bundle/cli.cjs')
 const children: ChildProcess[] = []
 
 afterEach(() => {
