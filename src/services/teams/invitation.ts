@@ -1,3 +1,4 @@
+import { newUserRecord } from '../account/new-user.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { hexSecret, uniqueId } from '../../domain/ids.js'
 import type { Caller } from '../../http/caller.js'
@@ -47,25 +48,13 @@ export async function createInvitee(store: Store, caller: Caller, input: { email
   // An email another account signs in with through OAuth2 is not revealed: a plain bad request.
   if (input.email && (await store.identities.findOne(project.id, { provider_email: input.email }))) throw new AppwriteException('general_bad_request')
   const { now } = input
-  const user: UserRecord = {
-    id: uniqueId(),
-    createdAt: now,
-    updatedAt: now,
+  const user = newUserRecord(uniqueId(), now, {
     name: input.name,
     email: input.email || null,
     phone: input.phone || null,
+    // An invited user gets a random password nobody knows; passwordUpdate stays empty until they set one.
     passwordHash: await hashPassword(hexSecret(32)),
-    passwordUpdate: null,
-    passwordHistory: [],
-    registration: now,
-    status: true,
-    labels: [],
-    emailVerification: false,
-    phoneVerification: false,
-    mfa: false,
-    prefs: {},
-    accessedAt: now,
-  }
+  })
   try {
     await store.users.insert(project.id, user)
   } catch (error) {
