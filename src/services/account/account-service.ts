@@ -12,7 +12,7 @@ import { assertNotStale } from '../../http/request-timestamp.js'
 import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from '../../store/types.js'
 import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
-import { newUserRecord } from './new-user.js'
+import { newTargetRecord, newUserRecord } from './new-user.js'
 
 // Appwrite stores prefs with PHP's json_encode defaults: non-ASCII as \uXXXX, "/" as "\/", at most 65,535 chars.
 const PREFS_LIMIT = 65_535
@@ -53,7 +53,7 @@ export class AccountService {
       passwordUpdate: now,
       passwordHistory: security.passwordHistory > 0 ? [passwordHash] : [],
     })
-    const target = this.newTarget(user.id, 'email', email, now)
+    const target = newTargetRecord(user.id, 'email', email, now)
     await this.store.transaction(async () => {
       if (security.limit > 0 && (await this.store.users.count(project.id)) >= security.limit) throw new AppwriteException('user_count_exceeded')
       if (await this.store.identities.findOne(project.id, { provider_email: email })) throw new AppwriteException('general_bad_request')
@@ -149,7 +149,7 @@ export class AccountService {
       const now = formatDate(this.clock.now())
       const emailTarget = (await this.store.targets.list(project, { user_id: user.id })).find((t) => t.providerType === 'email')
       if (emailTarget) await this.store.targets.update(project, { ...emailTarget, identifier: email, updatedAt: now })
-      else await this.store.targets.insert(project, this.newTarget(user.id, 'email', email, now))
+      else await this.store.targets.insert(project, newTargetRecord(user.id, 'email', email, now))
       return {
         ...user,
         email,
@@ -168,7 +168,7 @@ export class AccountService {
       const now = formatDate(this.clock.now())
       const smsTarget = (await this.store.targets.list(project, { user_id: user.id })).find((t) => t.providerType === 'sms')
       if (smsTarget) await this.store.targets.update(project, { ...smsTarget, identifier: input.phone, updatedAt: now })
-      else await this.store.targets.insert(project, this.newTarget(user.id, 'sms', input.phone, now))
+      else await this.store.targets.insert(project, newTargetRecord(user.id, 'sms', input.phone, now))
       return { ...user, phone: input.phone, phoneVerification: false, passwordHash, passwordUpdate: user.passwordUpdate ?? now }
     }, (error) => (error instanceof UniqueViolation ? new AppwriteException('user_phone_already_exists') : error))
   }
@@ -270,10 +270,6 @@ export class AccountService {
 
   private targetsOf(caller: Caller, userId: string): Promise<TargetRecord[]> {
     return this.store.targets.list(caller.project.id, { user_id: userId })
-  }
-
-  private newTarget(userId: string, providerType: TargetRecord['providerType'], identifier: string, now: string): TargetRecord {
-    return { id: uniqueId(), createdAt: now, updatedAt: now, userId, name: '', providerId: null, providerType, identifier }
   }
 
   private publishUser(caller: Caller, user: UserRecord, action: string, model: object, audit: string): Promise<void> {

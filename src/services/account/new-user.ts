@@ -1,4 +1,5 @@
-import type { UserRecord } from '../../store/types.js'
+import { uniqueId } from '../../domain/ids.js'
+import type { TargetRecord, UserRecord } from '../../store/types.js'
 
 /**
  * A user record as every sign-up path creates it (password, anonymous, first token, OAuth2, invitation):
@@ -25,4 +26,9 @@ export function newUserRecord(id: string, now: string, fields: Partial<UserRecor
     accessedAt: now,
     ...fields,
   }
+}
+
+/** A messaging target for a user's email, phone or device, as each sign-up and contact change creates one. */
+export function newTargetRecord(userId: string, providerType: TargetRecord['providerType'], identifier: string, now: string): TargetRecord {
+  return { id: uniqueId(), createdAt: now, updatedAt: now, userId, name: '', providerId: null, providerType, identifier }
 }

@@ -1,6 +1,6 @@
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
-import { resolveCustomId, uniqueId } from '../../domain/ids.js'
+import { resolveCustomId } from '../../domain/ids.js'
 import { accountModel, tokenModel, targetModel } from '../../domain/models.js'
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../http/caller.js'
@@ -10,7 +10,7 @@ import { UniqueViolation, type Store, type TargetRecord, type TokenRecord, type 
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
 import { HOUR, MINUTE, secrets, securityPhrase, SESSION_BY_TOKEN, type TokenService, type TokenType } from './token-service.js'
 import type { AccountService } from './account-service.js'
-import { newUserRecord } from './new-user.js'
+import { newTargetRecord, newUserRecord } from './new-user.js'
 
 /** Adds `userId`, `secret`, `expire` (and more) to a link's query, keeping what it had. */
 function link(base: string, params: Record<string, string>): string {
@@ -281,10 +281,7 @@ export class TokenFlows {
     if (limit > 0 && (await this.store.users.count(project.id)) >= limit) throw new AppwriteException('user_count_exceeded')
     const now = formatDate(this.clock.now())
     const user = newUserRecord(input.id, now, { email: input.email ?? null, phone: input.phone ?? null })
-    const target: TargetRecord = {
-      id: uniqueId(), createdAt: now, updatedAt: now, userId: user.id, name: '', providerId: null,
-      providerType: input.email ? 'email' : 'sms', identifier: (input.email ?? input.phone)!,
-    }
+    const target = newTargetRecord(user.id, input.email ? 'email' : 'sms', (input.email ?? input.phone)!, now)
     try {
       await this.store.users.insert(project.id, user)
       await this.store.targets.insert(project.id, target)

@@ -1,3 +1,4 @@
+import { newTargetRecord, newUserRecord } from '../new-user.js'
 import { randomBytes } from 'node:crypto'
 import { AppwriteException } from '../../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../../domain/dates.js'
@@ -246,14 +247,10 @@ export class OAuth2Service {
     if (limit > 0 && (await store.users.count(project.id)) >= limit) throw new FailureRedirect(new AppwriteException('user_count_exceeded'))
     if (await store.identities.findOne(project.id, { provider_email: email })) throw new AppwriteException('user_email_already_exists')
     const at = formatDate(now)
-    const user: UserRecord = {
-      id: uniqueId(), createdAt: at, updatedAt: at, name, email, phone: null, passwordHash: null, passwordUpdate: null,
-      passwordHistory: [], registration: at, status: true, labels: [], emailVerification: true, phoneVerification: false,
-      mfa: false, prefs: {}, accessedAt: at,
-    }
+    const user = newUserRecord(uniqueId(), at, { name, email, emailVerification: true })
     try {
       await store.users.insert(project.id, user)
-      await store.targets.insert(project.id, { id: uniqueId(), createdAt: at, updatedAt: at, userId: user.id, name: '', providerId: null, providerType: 'email', identifier: email })
+      await store.targets.insert(project.id, newTargetRecord(user.id, 'email', email, at))
     } catch (error) {
       if (error instanceof UniqueViolation) throw new FailureRedirect(new AppwriteException('user_already_exists'))
       throw error
