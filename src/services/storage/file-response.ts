@@ -1,3 +1,5 @@
+import { defineRoute } from '../../http/route.js'
+import { p } from '../../http/params.js'
 import type { Readable } from 'node:stream'
 import type { Clock } from '../../domain/dates.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
@@ -74,4 +76,31 @@ export async function fileResponse(options: {
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
   }
   return { status: range ? 206 : 200, headers, raw: { contentType, data: await options.content(range) } }
+}
+
+const firstHeader = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
+
+/**
+ * The route of `getFileDownload` or `getFileView`: the file's original bytes (decrypted, decompressed), with
+ * `Range` → 206 or 416; the pre-1.0 paths `/v1/storage/files/:fileId/<mode>` serve the `default` bucket.
+ */
+export function fileBytesRoute(mode: 'download' | 'view') {
+  return defineRoute({
+    operation: mode === 'download' ? 'storage.getFileDownload' : 'storage.getFileView',
+    method: 'GET',
+    path: `/v1/storage/buckets/:bucketId/files/:fileId/${mode}`,
+    aliases: [{ path: `/v1/storage/files/:fileId/${mode}`, params: { bucketId: 'default' } }],
+    scope: 'files.read',
+    params: { bucketId: p.uid(), fileId: p.uid() },
+    async handle({ params, caller, services, headers }) {
+      const { file } = await services.storage.readable(caller, params.bucketId, params.fileId)
+      return fileResponse({
+        file,
+        mode,
+        rangeHeader: firstHeader(headers.range),
+        clock: services.clock,
+        content: (range) => services.storage.content(file, range),
+      })
+    },
+  })
 }

@@ -1,29 +1,7 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
-import { fileResponse } from '../file-response.js'
-
-const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
+import { fileBytesRoute } from '../file-response.js'
 
 /**
- * storage.getFileView — the original bytes (decrypted, decompressed) inline, as their type only when it is in the safe list (else text/plain) and with `script-src none`,
- * with `Range` → 206 or 416 and a 45-day `Expires`.
+ * storage.getFileView — the original bytes inline, typed as themselves only when the type is in Appwrite's safe
+ * list (else text/plain), and with `Content-Security-Policy: script-src none;`.
  */
-export default defineRoute({
-  operation: 'storage.getFileView',
-  method: 'GET',
-  path: '/v1/storage/buckets/:bucketId/files/:fileId/view',
-  // The pre-1.0 paths serve the `default` bucket.
-  aliases: [{ path: '/v1/storage/files/:fileId/view', params: { bucketId: 'default' } }],
-  scope: 'files.read',
-  params: { bucketId: p.uid(), fileId: p.uid() },
-  async handle({ params, caller, services, headers }) {
-    const { file } = await services.storage.readable(caller, params.bucketId, params.fileId)
-    return fileResponse({
-      file,
-      mode: 'view',
-      rangeHeader: header(headers.range),
-      clock: services.clock,
-      content: (range) => services.storage.content(file, range),
-    })
-  },
-})
+export default fileBytesRoute('view')
