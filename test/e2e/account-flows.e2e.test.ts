@@ -1,42 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type RunningEmulator } from '../../src/index.js'
-import { appwriteError, sdkResponses, sdkUser, type SdkUser } from '../harness/sdk.js'
-import { sharedAvailable } from '../harness/shared.js'
-import { assertResponsesMatchSpec } from '../harness/spec.js'
+import { describe, expect, it } from 'vitest'
+import { useSdkSuite } from '../harness/e2e.js'
+import { appwriteError } from '../harness/sdk.js'
 
 /**
  * Issue 3's sign-in flows through the official web SDK: every code and link is read from the control API,
  * the way a test suite would, and every JSON body is held against the client spec.
  */
 
-let emulator: RunningEmulator
+const suite = useSdkSuite()
 let projectId = ''
 let n = 0
-let users: SdkUser[] = []
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await emulator?.stop()
-})
-afterEach(async () => {
-  for (const u of users) u.close()
-  users = []
-  const records = await sdkResponses.take()
-  if (sharedAvailable('checking e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
-})
-
-function browser(name: string) {
-  const user = sdkUser(emulator, projectId, { name })
-  users.push(user)
-  return user
-}
+const browser = (name: string) => suite.browser(name, projectId)
 const fresh = () => (projectId = `flows-${++n}`)
 
 /** The newest message to `to`, read through the control API as a test suite would. */
 async function inbox(to: string) {
-  const res = await fetch(`${emulator.origin}/_emulator/projects/${projectId}/messages`)
+  const res = await fetch(`${suite.emulator.origin}/_emulator/projects/${projectId}/messages`)
   const { messages } = (await res.json()) as { messages: { to: string; subject: string; text: string; data: Record<string, string> }[] }
   const mine = messages.filter((m) => m.to === to)
   expect(mine.length, `a message to ${to}`).toBeGreaterThan(0)

@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type EmulatorMessage, type RunningEmulator } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import type { EmulatorMessage } from '../../src/index.js'
 import { databasesConfig } from '../../src/services/databases/testing/fixture.js'
-import { appwriteError, sdkResponses, sdkUser, type SdkUser } from '../harness/sdk.js'
-import { sharedAvailable } from '../harness/shared.js'
-import { assertResponsesMatchSpec } from '../harness/spec.js'
+import { useSdkSuite } from '../harness/e2e.js'
+import { appwriteError, type SdkUser } from '../harness/sdk.js'
 
 /**
  * Documents (issue 5) through the official web SDK `appwrite@14.0.1`, against an emulator started from an
@@ -17,35 +16,15 @@ import { assertResponsesMatchSpec } from '../harness/spec.js'
 const PASSWORD = 'password123'
 const ACCEPT_URL = 'http://localhost:5173/accept'
 
-let emulator: RunningEmulator
+const configDir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-db-e2e-'))
+writeFileSync(join(configDir, 'appwrite.json'), JSON.stringify(databasesConfig))
+const suite = useSdkSuite({ emulator: { config: join(configDir, 'appwrite.json') }, expectResponses: true })
 let projectId: string
 let projectCount = 0
 
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-db-e2e-'))
-  const config = join(dir, 'appwrite.json')
-  writeFileSync(config, JSON.stringify(databasesConfig))
-  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent', config })
-})
-afterAll(async () => {
-  await emulator?.stop()
-})
-
-let users: SdkUser[] = []
 function browser(name: string): SdkUser {
-  const user = sdkUser(emulator, projectId, { name })
-  users.push(user)
-  return user
+  return suite.browser(name, projectId)
 }
-
-afterEach(async () => {
-  for (const user of users) user.close()
-  users = []
-  const records = await sdkResponses.take()
-  expect(records.length, "the recorder saw this test's responses").toBeGreaterThan(0)
-  if (process.env.E2E_DUMP) console.log(records.map((r) => `${r.user} ${r.method} ${r.path} ${r.status} ${r.text.slice(0, 400)}`).join('\n'))
-  if (sharedAvailable('checking e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
-})
 
 function freshProject() {
   projectId = `Docs${++projectCount}E2e`
@@ -151,7 +130,7 @@ describe('documents through the web SDK', () => {
     const { Permission, Role } = alice.sdk
     const team = await new alice.sdk.Teams(alice.client).create('crew', 'Crew', ['owner', 'editor'])
     await new alice.sdk.Teams(alice.client).createMembership(team.$id, ['editor'], 'bob@example.test', undefined, undefined, ACCEPT_URL)
-    const res = await fetch(`${emulator.origin}/_emulator/projects/${projectId}/messages`)
+    const res = await fetch(`${suite.emulator.origin}/_emulator/projects/${projectId}/messages`)
     const invite = ((await res.json()) as { messages: EmulatorMessage[] }).messages.find((m) => m.to === 'bob@example.test' && m.data.membershipId)!
     const link = new URL(invite.data.url!)
     await new bob.sdk.Teams(bob.client).updateMembershipStatus(team.$id, link.searchParams.get('membershipId')!, 'bob', link.searchParams.get('secret')!)

@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { URI } from 'otpauth'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type RunningEmulator } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { totpCode } from '../../src/services/account/mfa/totp.js'
-import { appwriteError, sdkResponses, sdkUser, type SdkUser } from '../harness/sdk.js'
-import { sharedAvailable } from '../harness/shared.js'
-import { assertResponsesMatchSpec } from '../harness/spec.js'
+import { useSdkSuite } from '../harness/e2e.js'
+import { appwriteError, type SdkUser } from '../harness/sdk.js'
 
 /**
  * MFA (BEHAVIORS §11) through the official web SDK `appwrite@14.0.1` against a running emulator: TOTP set up with
@@ -17,28 +15,12 @@ import { assertResponsesMatchSpec } from '../harness/spec.js'
 const PASSWORD = 'password123'
 const EMAIL = 'alice@example.test'
 
-let emulator: RunningEmulator
+const suite = useSdkSuite()
 let projectId: string
 let projectCount = 0
-let users: SdkUser[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await emulator?.stop()
-})
-afterEach(async () => {
-  for (const user of users) user.close()
-  users = []
-  const records = await sdkResponses.take()
-  if (sharedAvailable('checking MFA e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
-})
 
 function browser(name: string): SdkUser {
-  const user = sdkUser(emulator, projectId, { name })
-  users.push(user)
-  return user
+  return suite.browser(name, projectId)
 }
 
 /**
@@ -53,7 +35,7 @@ async function currentTotp(secret: string): Promise<string> {
 
 /** The newest message the outbox holds for an address. */
 async function lastMessageTo(to: string) {
-  const messages = (await emulator.messages(projectId)).filter((m) => m.to === to)
+  const messages = (await suite.emulator.messages(projectId)).filter((m) => m.to === to)
   const last = messages.at(-1)
   if (!last) throw new Error(`no message to ${to}`)
   return last

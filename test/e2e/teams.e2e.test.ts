@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type EmulatorMessage, type RunningEmulator } from '../../src/index.js'
-import { appwriteError, sdkResponses, sdkUser, type SdkUser } from '../harness/sdk.js'
-import { sharedAvailable } from '../harness/shared.js'
-import { assertResponsesMatchSpec } from '../harness/spec.js'
+import { describe, expect, it } from 'vitest'
+import type { EmulatorMessage } from '../../src/index.js'
+import { useSdkSuite } from '../harness/e2e.js'
+import { appwriteError, type SdkUser } from '../harness/sdk.js'
 
 /**
  * Teams and memberships (issue 4) through the official web SDK `appwrite@14.0.1`: an owner, an invitee and an
@@ -13,32 +12,13 @@ import { assertResponsesMatchSpec } from '../harness/spec.js'
 const PASSWORD = 'password123'
 const ACCEPT_URL = 'http://localhost:5173/accept'
 
-let emulator: RunningEmulator
+const suite = useSdkSuite({ expectResponses: true })
 let projectId: string
 let projectCount = 0
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await emulator?.stop()
-})
-
-let users: SdkUser[] = []
 function browser(name: string): SdkUser {
-  const user = sdkUser(emulator, projectId, { name })
-  users.push(user)
-  return user
+  return suite.browser(name, projectId)
 }
-
-afterEach(async () => {
-  for (const user of users) user.close()
-  users = []
-  const records = await sdkResponses.take()
-  expect(records.length, "the recorder saw this test's responses").toBeGreaterThan(0)
-  if (process.env.E2E_DUMP) console.log(records.map((r) => `${r.user} ${r.method} ${r.path} ${r.status} ${r.text.slice(0, 400)}`).join('\n'))
-  if (sharedAvailable('checking e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
-})
 
 function freshProject() {
   projectId = `Teams${++projectCount}E2e`
@@ -55,7 +35,7 @@ async function signedIn(name: string, email: string, displayName: string): Promi
 
 /** The outbox through the control API, as `GET /_emulator/projects/{id}/messages` serves it. */
 async function messages(): Promise<EmulatorMessage[]> {
-  const res = await fetch(`${emulator.origin}/_emulator/projects/${projectId}/messages`)
+  const res = await fetch(`${suite.emulator.origin}/_emulator/projects/${projectId}/messages`)
   expect(res.status).toBe(200)
   const body = (await res.json()) as { total: number; messages: EmulatorMessage[] }
   expect(body.total).toBe(body.messages.length)
