@@ -42,7 +42,11 @@ export function generateEvents(pattern: string, params: Record<string, string>):
 export class EventBus {
   private readonly listeners = new Set<EventListener>()
 
-  constructor(private readonly onError: (error: unknown) => void = () => {}) {}
+  constructor(
+    private readonly onError: (error: unknown) => void = () => {},
+    /** Tells whether the publisher is still inside a transaction, which would announce a change that may roll back. */
+    private readonly insideTransaction: () => boolean = () => false,
+  ) {}
 
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener)
@@ -55,6 +59,7 @@ export class EventBus {
    */
   async publish(input: Omit<AppEvent, 'name' | 'events'> & { pattern: string; params: Record<string, string> }): Promise<void> {
     const { pattern, params, ...rest } = input
+    if (this.insideTransaction()) throw new Error(`${pattern} was published inside a transaction; publish after it commits`)
     const name = pattern.replace(/\[(\w+)\]/g, (_, key: string) => params[key] ?? '*')
     let events: string[] | undefined
     // The wildcard list grows with every resource level; only listeners that match on it (realtime) pay for it.

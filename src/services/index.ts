@@ -85,7 +85,10 @@ export interface ServiceOptions {
 /** Builds every service once, wired to one store, bus and clock. */
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { store, template, clock } = options
-  const bus = new EventBus((error) => options.log.error({ err: error }, 'event listener failed'))
+  const bus = new EventBus(
+    (error) => options.log.error({ err: error }, 'event listener failed'),
+    () => store.isInTransaction(),
+  )
   let jwtSecret = await store.getMeta('jwt_secret')
   if (!jwtSecret) {
     jwtSecret = randomBytes(32).toString('hex')

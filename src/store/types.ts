@@ -255,6 +255,8 @@ export interface Store {
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
+  /** Whether the calling code runs inside `transaction()`. */
+  isInTransaction(): boolean
   /** Runs `work` with every write in one transaction; nested calls join the outer one. */
   transaction<T>(work: () => Promise<T>): Promise<T>
   /** Deletes every row of one project. */

@@ -12,6 +12,9 @@ import { HOUR, MINUTE, secrets, securityPhrase, SESSION_BY_TOKEN, type TokenServ
 import type { AccountService } from './account-service.js'
 import { newTargetRecord, newUserRecord } from './new-user.js'
 
+/** Events to publish once the transaction that caused them has committed. */
+type Announcements = (() => Promise<void>)[]
+
 /** Adds `userId`, `secret`, `expire` (and more) to a link's query, keeping what it had. */
 function link(base: string, params: Record<string, string>): string {
   const url = new URL(base)
@@ -126,11 +129,13 @@ export class TokenFlows {
   async createEmailToken(caller: Caller, input: { userId: string; email: string; phrase: boolean }) {
     const phrase = input.phrase ? securityPhrase() : ''
     const secret = secrets.digits(6)
+    const after: Announcements = []
     const { user, token } = await this.store.transaction(async () => {
-      const user = await this.userForEmail(caller, input.userId, input.email)
+      const user = await this.userForEmail(caller, input.userId, input.email, after)
       const token = await this.tokens.create(caller.project.id, { userId: user.id, type: 'email-otp', secret, lifetimeMs: 15 * MINUTE, phrase })
       return { user, token }
     })
+    for (const announce of after) await announce()
     const body = composeEmail({
       greeting: 'Hello,',
       lines: [`Use this code to sign in to ${caller.project.name}. It expires in 15 minutes.`, ...(phrase ? [`Security phrase: ${phrase}`] : [])],
@@ -145,11 +150,13 @@ export class TokenFlows {
   async createMagicUrlToken(caller: Caller, input: { userId: string; email: string; url: string; phrase: boolean }) {
     const phrase = input.phrase ? securityPhrase() : ''
     const secret = secrets.hex(64)
+    const after: Announcements = []
     const { user, token } = await this.store.transaction(async () => {
-      const user = await this.userForEmail(caller, input.userId, input.email)
+      const user = await this.userForEmail(caller, input.userId, input.email, after)
       const token = await this.tokens.create(caller.project.id, { userId: user.id, type: 'magic-url', secret, lifetimeMs: HOUR, phrase })
       return { user, token }
     })
+    for (const announce of after) await announce()
     const href = link(input.url || defaultUrl(caller, '/auth/magic-url'), { userId: user.id, secret, expire: token.expire, project: caller.project.id })
     const body = composeEmail({
       greeting: 'Hello,',
@@ -164,12 +171,14 @@ export class TokenFlows {
   /** `POST /account/tokens/phone`: a 6-digit code by SMS, valid 15 minutes; unknown numbers get a new user. */
   async createPhoneToken(caller: Caller, input: { userId: string; phone: string }) {
     const secret = this.phoneCode(caller, input.phone)
+    const after: Announcements = []
     const { user, token } = await this.store.transaction(async () => {
       let user = await this.store.users.findOne(caller.project.id, { phone: input.phone })
-      if (!user) user = await this.newUser(caller, { id: resolveCustomId(input.userId), phone: input.phone })
+      if (!user) user = await this.newUser(caller, { id: resolveCustomId(input.userId), phone: input.phone }, after)
       const token = await this.tokens.create(caller.project.id, { userId: user.id, type: 'phone', secret, lifetimeMs: 15 * MINUTE })
       return { user, token }
     })
+    for (const announce of after) await announce()
     await this.sendSms(caller, input.phone, `${secret} is your ${caller.project.name} sign-in code.`, { userId: user.id, secret })
     await this.publishToken(caller, user.id, token, 'tokens', 'create', 'session.create')
     return tokenModel(token)
@@ -266,16 +275,16 @@ export class TokenFlows {
   }
 
   /** The user with this email, or a new one (with the given ID) if none; an email owned by an identity is taken. */
-  private async userForEmail(caller: Caller, userId: string, rawEmail: string): Promise<UserRecord> {
+  private async userForEmail(caller: Caller, userId: string, rawEmail: string, after: Announcements): Promise<UserRecord> {
     const email = rawEmail.toLowerCase()
     const existing = await this.store.users.findOne(caller.project.id, { email })
     if (existing) return existing
     if (await this.store.identities.findOne(caller.project.id, { provider_email: email })) throw new AppwriteException('user_email_already_exists')
-    return this.newUser(caller, { id: resolveCustomId(userId), email })
+    return this.newUser(caller, { id: resolveCustomId(userId), email }, after)
   }
 
   /** A user created by a first token: no password and no name, with a messaging target for the channel. */
-  private async newUser(caller: Caller, input: { id: string; email?: string; phone?: string }): Promise<UserRecord> {
+  private async newUser(caller: Caller, input: { id: string; email?: string; phone?: string }, after: Announcements): Promise<UserRecord> {
     const project = caller.project
     const limit = project.settings.security.limit
     if (limit > 0 && (await this.store.users.count(project.id)) >= limit) throw new AppwriteException('user_count_exceeded')
@@ -289,7 +298,7 @@ export class TokenFlows {
       if (error instanceof UniqueViolation) throw new AppwriteException('user_already_exists')
       throw error
     }
-    await this.bus.publish({ projectId: project.id, pattern: 'users.[userId].create', params: { userId: user.id }, payload: accountModel(user, [target]), caller, audit: { event: 'user.create', userId: user.id } })
+    after.push(() => this.bus.publish({ projectId: project.id, pattern: 'users.[userId].create', params: { userId: user.id }, payload: accountModel(user, [target]), caller, audit: { event: 'user.create', userId: user.id } }))
     return user
   }
 

@@ -86,6 +86,10 @@ export class SqliteStore implements Store {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
+  isInTransaction(): boolean {
+    return this.inTransaction.getStore() === true
+  }
+
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction.getStore()) return work()
     // One connection, so transactions take turns; reads outside a transaction do not wait.
