@@ -11,10 +11,16 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage').split(',')
 const PROJECT = 'bench'
 
-function cannon(opts) {
+function run(opts) {
   return new Promise((resolve, reject) => {
     autocannon({ connections: 10, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
   })
+}
+
+/** A measured run after a 2-second warm-up of the same requests, so both servers are compared with their JIT warm. */
+async function cannon(opts) {
+  await run({ ...opts, duration: 2 })
+  return run(opts)
 }
 
 /** Starts the compiled CLI and measures the time until /_emulator/health first answers 200. */

@@ -78,7 +78,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
   await registerBodyParsers(server)
 
-  server.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  server.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin
     reply.headers({
       Server: 'Appwrite',
@@ -90,9 +91,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       'Access-Control-Allow-Origin': origin ?? `${req.protocol}://localhost`,
       'Access-Control-Allow-Credentials': 'true',
     })
+    done()
   })
-  server.addHook('onResponse', async (req, reply) => {
+  server.addHook('onResponse', (req, reply, done) => {
     if (LOGS_REQUESTS.has(req.log.level)) req.log.info(`${req.method} ${redact(req.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
+    done()
   })
 
   server.setErrorHandler(async (error, req, reply) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import { isValidKey } from '../domain/ids.js'
 import type { Services } from '../services/index.js'
@@ -12,16 +12,16 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
  * loopback clients only, so an emulator bound to a public address does not hand its outbox to the network.
  */
 export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number): void {
-  app.addHook('onRequest', async (req) => {
-    if ((req.url.startsWith('/_emulator/projects/') || req.url.startsWith('/_emulator/health')) && !LOOPBACK.test(req.socket.remoteAddress ?? '')) {
-      throw new AppwriteException('general_access_forbidden', 'The emulator control API answers loopback clients only.')
-    }
-  })
-  app.get('/_emulator/health', async (_req, reply) =>
+  // A hook on these routes only, so the client API does not pay for it.
+  const onRequest = (req: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    if (LOOPBACK.test(req.socket.remoteAddress ?? '')) return done()
+    done(new AppwriteException('general_access_forbidden', 'The emulator control API answers loopback clients only.'))
+  }
+  app.get('/_emulator/health', { onRequest }, async (_req, reply) =>
     sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((Date.now() - startedAt) / 1000) }),
   )
 
-  app.delete<{ Params: { projectId: string } }>('/_emulator/projects/:projectId', async (req, reply) => {
+  app.delete<{ Params: { projectId: string } }>('/_emulator/projects/:projectId', { onRequest }, async (req, reply) => {
     const { projectId } = req.params
     if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
     await services.projects.reset(projectId)
@@ -29,7 +29,7 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
     return reply.code(204).send()
   })
 
-  app.get<{ Params: { projectId: string } }>('/_emulator/projects/:projectId/messages', async (req, reply) => {
+  app.get<{ Params: { projectId: string } }>('/_emulator/projects/:projectId/messages', { onRequest }, async (req, reply) => {
     const { projectId } = req.params
     if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
     const messages = await store.messages.list(projectId)

@@ -50,9 +50,25 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
     }
   }
   const handler = handlerFor({})
+  const onSend = route.renderErrorPage ? htmlErrors(route.renderErrorPage) : undefined
   for (const alias of [route.path, ...(route.aliases ?? [])]) {
-    if (typeof alias === 'string') app.route({ method: route.method, url: alias, handler })
-    else app.route({ method: route.method, url: alias.path, handler: handlerFor(alias.params) })
+    if (typeof alias === 'string') app.route({ method: route.method, url: alias, handler, onSend })
+    else app.route({ method: route.method, url: alias.path, handler: handlerFor(alias.params), onSend })
+  }
+}
+
+/** Turns the JSON error the error handler wrote into the route's HTML error page (Appwrite's `error` label). */
+function htmlErrors(render: NonNullable<RouteDefinition<ParamSpecs>['renderErrorPage']>) {
+  return (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    if (reply.statusCode < 400 || typeof payload !== 'string') return done(null, payload)
+    let error: { type: string; message: string }
+    try {
+      error = JSON.parse(payload)
+    } catch {
+      return done(null, payload)
+    }
+    reply.header('content-type', 'text/html; charset=UTF-8')
+    done(null, render({ ...error, code: reply.statusCode }))
   }
 }
 

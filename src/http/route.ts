@@ -71,6 +71,8 @@ export interface RouteDefinition<S extends ParamSpecs = ParamSpecs> {
   /** The auth method that must be enabled on the project (`user_auth_method_unsupported` otherwise). */
   authMethod?: AuthMethod
   rateLimit?: RateLimit
+  /** Routes Appwrite labels `error` answer failures with an HTML page (the OAuth2 redirects); this renders it. */
+  renderErrorPage?: (error: { code: number; type: string; message: string }) => string
   /** Where multipart file parts go instead of memory (uploads): the value becomes the param. */
   spoolFile?: (services: Services, part: IncomingFilePart) => Promise<SpooledFile>
   params: S

@@ -11,7 +11,6 @@ import { isOAuth2Provider, providerName } from './providers.js'
 import { urlOrigin } from './redirect-url.js'
 
 /** The client routes whose errors Appwrite renders as an HTML page (their `error` label). */
-const HTML_ERROR_ROUTES: ReadonlySet<string> = new Set(['/v1/account/sessions/oauth2/:provider', '/v1/account/tokens/oauth2/:provider'])
 
 const PAGE_HEADERS = {
   'Cache-Control': 'no-store, no-cache, must-revalidate, max-age=0',
@@ -33,18 +32,6 @@ interface AuthorizeRoute {
  * OAuth2 routes. These pages answer any client (they are what a phone on the LAN opens), unlike the control API.
  */
 export function registerOAuth2Pages(app: FastifyInstance, services: Services): void {
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode < 400 || !HTML_ERROR_ROUTES.has(req.routeOptions.url ?? '')) return payload
-    let error: { code: number; type: string; message: string }
-    try {
-      error = JSON.parse(String(payload))
-    } catch {
-      return payload
-    }
-    reply.header('content-type', 'text/html; charset=UTF-8')
-    return errorPage({ ...error, code: reply.statusCode })
-  })
-
   app.get<AuthorizeRoute>('/_emulator/oauth2/:provider/authorize', async (req, reply) => {
     const signIn = findSignIn(services, req.params.provider, req.query.state)
     if (!signIn) return sendUnknownSignIn(reply)

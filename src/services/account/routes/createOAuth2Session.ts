@@ -1,5 +1,6 @@
 import { defineRoute, type HandlerContext, type RouteResult } from '../../../http/route.js'
 import { p, textValidator } from '../../../http/params.js'
+import { errorPage } from '../oauth2/pages.js'
 import { OAUTH2_PROVIDERS } from '../oauth2/providers.js'
 import { redirectUrlValidator } from '../oauth2/redirect-url.js'
 
@@ -43,6 +44,7 @@ export default defineRoute({
   path: '/v1/account/sessions/oauth2/:provider',
   scope: 'sessions.write',
   rateLimit: { limit: 50, window: 3600, keys: ['ip:{ip}'] },
+  renderErrorPage: errorPage,
   params: oauth2Params,
   handle: async (ctx) => beginOAuth2(ctx, false),
 })

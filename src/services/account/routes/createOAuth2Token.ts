@@ -1,4 +1,5 @@
 import { defineRoute } from '../../../http/route.js'
+import { errorPage } from '../oauth2/pages.js'
 import { beginOAuth2, oauth2Params } from './createOAuth2Session.js'
 
 /**
@@ -11,6 +12,7 @@ export default defineRoute({
   path: '/v1/account/tokens/oauth2/:provider',
   scope: 'sessions.write',
   rateLimit: { limit: 50, window: 3600, keys: ['ip:{ip}'] },
+  renderErrorPage: errorPage,
   params: oauth2Params,
   handle: async (ctx) => beginOAuth2(ctx, true),
 })
