@@ -3,7 +3,7 @@ import type { ProjectTemplate } from './config/appwrite-json.js'
 import { systemClock, type Clock } from './domain/dates.js'
 import { AppwriteException } from './errors/appwrite-exception.js'
 import { APPWRITE_VERSION, renderError } from './errors/render.js'
-import { registerBodyParsers, parseQueryString, BODY_LIMIT } from './http/body.js'
+import { registerBodyParsers, registerMultipart, parseQueryString, BODY_LIMIT } from './http/body.js'
 import { registerRoute } from './http/pipeline.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
@@ -129,8 +129,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return reply.code(204).send()
   })
 
-  for (const route of routeTable) registerRoute(server, route, services)
+  for (const route of routeTable) if (route.method === 'GET') registerRoute(server, route, services)
   registerControlRoutes(server, services, options.store, Date.now())
   registerOAuth2Pages(server, services)
+  // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,
+  // whose per-request hooks reads do not pay for.
+  await server.register(async (writes) => {
+    await registerMultipart(writes)
+    for (const route of routeTable) if (route.method !== 'GET') registerRoute(writes, route, services)
+  })
   return { server, services, store: options.store }
 }

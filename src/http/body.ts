@@ -54,6 +54,13 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     done(null, parseQueryString(body as string))
   })
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) => done(null, {}))
+}
+
+/**
+ * Multipart bodies, for the context that serves the routes which read a body. @fastify/multipart adds hooks
+ * to every request of its context, so GET routes live outside it.
+ */
+export async function registerMultipart(app: FastifyInstance): Promise<void> {
   // Uploads stream to disk in pieces of up to 1 MB instead of busboy's 16 KB default.
   await app.register(multipart, { fileHwm: 1024 * 1024, limits: { fileSize: BODY_LIMIT, files: 1, fields: 200, fieldSize: 1024 * 1024 } })
 }
