@@ -1,3 +1,4 @@
+import { assertPrefsFit } from '../../domain/prefs.js'
 import { AppwriteException, invalidParam } from '../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
 import { resolveCustomId, uniqueId } from '../../domain/ids.js'
@@ -13,17 +14,6 @@ import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from 
 import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
 import { newTargetRecord, newUserRecord } from './new-user.js'
-
-// Appwrite stores prefs with PHP's json_encode defaults: non-ASCII as \uXXXX, "/" as "\/", at most 65,535 chars.
-const PREFS_LIMIT = 65_535
-function phpJsonLength(value: unknown): number {
-  let n = 0
-  for (const ch of JSON.stringify(value)) {
-    const code = ch.codePointAt(0)!
-    n += code > 0xffff ? 12 : code > 0x7f ? 6 : ch === '/' ? 2 : 1
-  }
-  return n
-}
 
 type UserField = 'name' | 'password' | 'email' | 'phone' | 'prefs' | 'status'
 
@@ -179,12 +169,7 @@ export class AccountService {
 
   /** Replaces all prefs; too large (as Appwrite measures JSON) is a structure error. */
   async updatePrefs(caller: Caller, prefs: Record<string, unknown>) {
-    if (phpJsonLength(prefs) > PREFS_LIMIT) {
-      throw new AppwriteException(
-        'document_invalid_structure',
-        `Invalid document structure: Attribute "prefs" has invalid type. Value must be a valid string and no longer than ${PREFS_LIMIT} chars`,
-      )
-    }
+    assertPrefsFit(prefs)
     return this.update(caller, 'prefs', async (user) => ({ ...user, prefs }))
   }
 

@@ -1,3 +1,4 @@
+import { assertPrefsFit } from '../../domain/prefs.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
 import { resolveCustomId, uniqueId } from '../../domain/ids.js'
@@ -11,18 +12,6 @@ import { UniqueViolation, type MembershipRecord, type Store, type TeamRecord } f
 import { canReadTeam, creatorMembershipPermissions, isAllowed, membershipRoles, readableTeamIds, teamPermissions, type DocumentAction } from './access.js'
 import { runListQueries, searchQuery } from '../../domain/query/list-query.js'
 import { teamModel, type TeamModel } from './models.js'
-
-// Team prefs live in a 65,535-char string attribute, measured as PHP's json_encode writes it:
-// non-ASCII as \uXXXX (astral characters as two of them) and "/" as "\/".
-const PREFS_LIMIT = 65_535
-function phpJsonLength(value: unknown): number {
-  let n = 0
-  for (const ch of JSON.stringify(value)) {
-    const code = ch.codePointAt(0)!
-    n += code > 0xffff ? 12 : code > 0x7f ? 6 : ch === '/' ? 2 : 1
-  }
-  return n
-}
 
 /** Teams: creating, listing, renaming, prefs and deleting (BEHAVIORS §13). Membership work is in MembershipService. */
 export class TeamService {
@@ -110,12 +99,7 @@ export class TeamService {
   /** `PUT /teams/{id}/prefs`: replaces the prefs; owners only. Answers the prefs themselves. */
   async updatePrefs(caller: Caller, teamId: string, prefs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const updated = await this.update(caller, teamId, (team) => {
-      if (phpJsonLength(prefs) > PREFS_LIMIT) {
-        throw new AppwriteException(
-          'document_invalid_structure',
-          `Invalid document structure: Attribute "prefs" has invalid type. Value must be a valid string and no longer than ${PREFS_LIMIT} chars`,
-        )
-      }
+      assertPrefsFit(prefs)
       return { ...team, prefs }
     })
     // The audit is keyed to `{response.$id}`, which prefs do not have, so Appwrite writes none.
