@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { DURATION, cannon, line, startEmulator } from './lib.mjs'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 const BIG = Number(process.env.BENCH_DOCUMENTS ?? 100_000)
 const SMALL = 1_000
 const CATEGORIES = 100
@@ -34,35 +33,12 @@ const config = {
   ],
 }
 
-function run(opts) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: 10, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
-  })
-}
-
-/** A measured run after a 2-second warm-up of the same requests, so both servers are compared with their JIT warm. */
-async function cannon(opts) {
-  await run({ ...opts, duration: 2 })
-  return run(opts)
-}
-
-const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
 
 async function start() {
   const dir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-bench-'))
   const file = join(dir, 'appwrite.json')
   writeFileSync(file, JSON.stringify(config))
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const child = spawn(process.execPath, [CLI, 'start', '--in-memory', '--config', file, '--port', String(port), '--log-level', 'silent'], { stdio: 'ignore' })
-  const origin = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 1000; i++) {
-    try {
-      if ((await fetch(`${origin}/_emulator/health`)).status === 200) return { child, origin }
-    } catch {}
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  child.kill()
-  throw new Error('emulator did not start')
+  return startEmulator(['--in-memory', '--config', file])
 }
 
 /** Creates `count` documents in `project` through the API with 10 connections; returns documents per second. */

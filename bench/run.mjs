@@ -2,26 +2,13 @@
 // Prints requests/s and p99 for each, their ratio, and start-up time, each beside its target.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
+import { CLI, DURATION, cannon, line } from './lib.mjs'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 // BENCH_SECTIONS=account,databases,storage (the default: all) runs only some sections.
 const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage').split(',')
 const PROJECT = 'bench'
 
-function run(opts) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: 10, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
-  })
-}
-
-/** A measured run after a 2-second warm-up of the same requests, so both servers are compared with their JIT warm. */
-async function cannon(opts) {
-  await run({ ...opts, duration: 2 })
-  return run(opts)
-}
 
 /** Starts the compiled CLI and measures the time until /_emulator/health first answers 200. */
 async function startTimed() {
@@ -40,7 +27,6 @@ async function startTimed() {
   throw new Error('emulator did not start')
 }
 
-const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
 
 if (SECTIONS.includes('account')) {
   const startups = []

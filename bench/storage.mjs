@@ -11,13 +11,12 @@ import { finished } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import sharp from 'sharp'
+import { line, startEmulator } from './lib.mjs'
 
-const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 const SIZE = Number(process.env.BENCH_STORAGE_MB ?? 100) * 1024 * 1024
 const PREVIEWS = Number(process.env.BENCH_PREVIEWS ?? 60)
 const PROJECT = 'bench-storage'
 
-const line = (name, value, target, ok) => console.log(`${name.padEnd(44)} ${value.padStart(14)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`)
 const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -45,17 +44,7 @@ async function start(dir) {
     projectId: PROJECT,
     buckets: [{ $id: 'bench', name: 'Bench', $permissions: ['create("users")', 'read("users")'], maximumFileSize: 2 * SIZE, compression: 'none', encryption: false }],
   }))
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--data', join(dir, 'data'), '--config', config, '--log-level', 'silent'], { stdio: 'ignore' })
-  const origin = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 1000; i++) {
-    try {
-      if ((await fetch(`${origin}/_emulator/health`)).status === 200) return { child, origin }
-    } catch {}
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  child.kill()
-  throw new Error('emulator did not start')
+  return startEmulator(['--data', join(dir, 'data'), '--config', config])
 }
 
 async function fsBaseline(dir, bytes) {
