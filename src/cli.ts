@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './config/appwrite-json.js'
 import { OptionsError, type EmulatorOptions } from './config/options.js'
 import { startEmulator } from './main.js'
+import { detectDevice } from './http/device.js'
 
 const HELP = `appwrite-emulator: the Appwrite 1.5 client API on your machine
 
@@ -96,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
     }
     process.once('SIGINT', () => shutdown('SIGINT'))
     process.once('SIGTERM', () => shutdown('SIGTERM'))
+    // The User-Agent detector compiles its device rules on first use (about a second); do it while the developer
+    // is still reading the banner, so the first sign-in does not wait for it. Start-up itself does not include it.
+    setTimeout(() => detectDevice('appwrite-emulator/warm-up'), 1000).unref()
     return -1
   } catch (error) {
     if (error instanceof ConfigError || error instanceof OptionsError) {
