@@ -1,8 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type RunningEmulator } from '../../src/index.js'
-import { appwriteError, sdkResponses, sdkUser, type SdkUser, type SdkUserOptions } from '../harness/sdk.js'
-import { sharedAvailable } from '../harness/shared.js'
-import { assertResponsesMatchSpec } from '../harness/spec.js'
+import { describe, expect, it } from 'vitest'
+import { useSdkSuite } from '../harness/e2e.js'
+import { appwriteError, type SdkUser, type SdkUserOptions } from '../harness/sdk.js'
 
 /**
  * The account slice of issue 2 through the official web SDK `appwrite@14.0.1`, unchanged, against a running
@@ -14,34 +12,14 @@ const CUSTOM_ID_RULE =
   "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char"
 const NEW_PASSWORD_RULE = 'Password must be between 8 and 265 characters long, and should not be one of the commonly used password.'
 
-let emulator: RunningEmulator
+const suite = useSdkSuite({ expectResponses: true })
 let projectId: string
 let projectCount = 0
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await emulator?.stop()
-})
-
-let users: SdkUser[] = []
 /** A simulated browser in this test's project. */
 function browser(name: string, options: SdkUserOptions = {}): SdkUser {
-  const user = sdkUser(emulator, projectId, { name, ...options })
-  users.push(user)
-  return user
+  return suite.browser(name, projectId, options)
 }
-
-afterEach(async () => {
-  for (const user of users) user.close()
-  users = []
-  const records = await sdkResponses.take()
-  expect(records.length, 'the recorder saw this test\'s responses').toBeGreaterThan(0)
-  // E2E_DUMP=1 prints every exchange, for debugging a failing flow.
-  if (process.env.E2E_DUMP) console.log(records.map((r) => `${r.user} ${r.method} ${r.path} ${r.status} ${r.text.slice(0, 400)}`).join('\n'))
-  if (sharedAvailable('checking e2e responses against client-openapi3.json')) assertResponsesMatchSpec(records)
-})
 
 /** Mixed case on purpose: the cookie name is lower-cased, the fallback key is not (BEHAVIORS §2). */
 function freshProject() {
@@ -338,7 +316,7 @@ describe('account through the web SDK', () => {
     ])
     // The SDK checks required params itself, so send the request through its own `call` without one.
     const missing = await appwriteError(
-      guest.client.call('post', new URL(`${emulator.url}/account/sessions/email`), { 'content-type': 'application/json' }, { email: 'alice@example.test' }),
+      guest.client.call('post', new URL(`${suite.emulator.url}/account/sessions/email`), { 'content-type': 'application/json' }, { email: 'alice@example.test' }),
     )
     expect(missing).toMatchObject({ code: 400, type: 'general_argument_invalid', message: 'Param "password" is not optional.' })
 
