@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { expectScenario } from '../harness/scenarios.js'
+import { afterEach, describe, it } from 'vitest'
 import type { BucketConfig } from '../../src/config/appwrite-json.js'
 import { emptyTemplate, type ProjectTemplate } from '../../src/config/appwrite-json.js'
 import type { AppEvent } from '../../src/events/bus.js'
@@ -130,9 +131,6 @@ export interface StorageScenario {
   after?(res: TestResponse & { raw: Buffer }, app: StorageApp, ctx: Record<string, any>): Promise<void>
 }
 
-const matchesPattern = (pattern: string, name: string) =>
-  new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`).test(name)
-
 /** The storage flavour of the scenario tables: the storage buckets, multipart payloads, raw bodies. */
 export function storageScenarios(title: string, rows: StorageScenario[]): void {
   describe(title, () => {
@@ -158,20 +156,7 @@ export function storageScenarios(title: string, rows: StorageScenario[]): void {
           const path = new URL(req.url, 'http://emulator').pathname
           assertResponsesMatchSpec([{ user: 'scenario', method: req.method, url: req.url, path, status: res.status, contentType, text: res.text, body: res.body }])
         }
-        const e = row.expect
-        expect(res.status, res.text.slice(0, 500)).toBe(e.status)
-        if (e.type) expect(res.body.type).toBe(e.type)
-        if (e.message !== undefined) expect(res.body.message).toMatch(e.message)
-        if (e.body) expect(res.body).toMatchObject(e.body)
-        for (const [name, want] of Object.entries(e.headers ?? {})) {
-          const got = res.headers[name.toLowerCase()]
-          if (want === undefined) expect(got).toBeUndefined()
-          else if (want instanceof RegExp) expect(String(got)).toMatch(want)
-          else expect(got).toBe(want)
-        }
-        for (const [pattern, count] of Object.entries(row.events ?? {})) {
-          expect(seen.filter((ev) => matchesPattern(pattern, ev.name)).length, `events ${pattern}`).toBe(count)
-        }
+        expectScenario(res, row.expect, seen, row.events)
         await row.after?.(res, app, ctx)
       })
     }

@@ -29,8 +29,46 @@ export interface ScenarioContext {
   [key: string]: unknown
 }
 
-const matchesPattern = (pattern: string, name: string) =>
+/** Whether an event name matches a pattern with `*` for one segment. */
+export const matchesPattern = (pattern: string, name: string) =>
   new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`).test(name)
+
+/** What any scenario runner checks of a response: the `expect` of a row and the events it published. */
+export interface ScenarioExpectation {
+  status: number
+  type?: string
+  message?: string | RegExp
+  body?: unknown
+  absent?: string[]
+  headers?: Record<string, string | RegExp | undefined>
+}
+
+/**
+ * Holds a response against a row's expectations; shared by the scenario runners of the services that need
+ * an app of their own (databases, storage) so every table checks the same things the same way.
+ */
+export function expectScenario(
+  res: { status: number; text: string; body: any; headers: Record<string, string | string[] | undefined> },
+  e: ScenarioExpectation,
+  seen: AppEvent[],
+  events: Record<string, number> = {},
+): void {
+  expect(res.status, res.text.slice(0, 500)).toBe(e.status)
+  if (e.type) expect(res.body.type).toBe(e.type)
+  if (e.message !== undefined) expect(res.body.message).toMatch(e.message)
+  if (e.type) expect(res.body.version).toBe('1.5.11')
+  if (e.body) expect(res.body).toMatchObject(e.body as object)
+  for (const key of e.absent ?? []) expect(res.body).not.toHaveProperty([key])
+  for (const [name, want] of Object.entries(e.headers ?? {})) {
+    const got = res.headers[name.toLowerCase()]
+    if (want === undefined) expect(got).toBeUndefined()
+    else if (want instanceof RegExp) expect(String(got)).toMatch(want)
+    else expect(got).toBe(want)
+  }
+  for (const [pattern, count] of Object.entries(events)) {
+    expect(seen.filter((ev) => matchesPattern(pattern, ev.name)).length, `events ${pattern}`).toBe(count)
+  }
+}
 
 /** Runs a table of scenarios against fresh in-process apps; failures first, then the happy path. */
 export function scenarios(title: string, rows: Scenario[]): void {
@@ -51,22 +89,7 @@ export function scenarios(title: string, rows: Scenario[]): void {
         const req = typeof row.request === 'function' ? row.request(ctx) : row.request
         const res = await app.request({ cookie: ctx.cookie, ...req })
         unsubscribe()
-        const e = row.expect
-        expect(res.status, res.text).toBe(e.status)
-        if (e.type) expect(res.body.type).toBe(e.type)
-        if (e.message !== undefined) expect(res.body.message).toMatch(e.message)
-        if (e.type) expect(res.body.version).toBe('1.5.11')
-        if (e.body) expect(res.body).toMatchObject(e.body)
-        for (const key of e.absent ?? []) expect(res.body).not.toHaveProperty(key)
-        for (const [name, want] of Object.entries(e.headers ?? {})) {
-          const got = res.headers[name.toLowerCase()]
-          if (want === undefined) expect(got).toBeUndefined()
-          else if (want instanceof RegExp) expect(String(got)).toMatch(want)
-          else expect(got).toBe(want)
-        }
-        for (const [pattern, count] of Object.entries(row.events ?? {})) {
-          expect(seen.filter((ev) => matchesPattern(pattern, ev.name)).length, `events ${pattern}`).toBe(count)
-        }
+        expectScenario(res, row.expect, seen, row.events)
         await row.after?.(res, app, ctx)
       })
     }

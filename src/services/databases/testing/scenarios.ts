@@ -1,5 +1,6 @@
 // Test support for the databases service (used by its *.test.ts files only).
-import { afterEach, describe, expect, it } from 'vitest'
+import { expectScenario } from '../../../../test/harness/scenarios.js'
+import { afterEach, describe, it } from 'vitest'
 import { buildApp, type App } from '../../../app.js'
 import type { AppEvent } from '../../../events/bus.js'
 import { SqliteStore } from '../../../store/sqlite/sqlite-store.js'
@@ -93,9 +94,6 @@ export interface DbScenario {
   after?(res: DbResponse, app: DbTestApp, ctx: Record<string, any>): Promise<void>
 }
 
-const matchesPattern = (pattern: string, name: string) =>
-  new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`).test(name)
-
 /** A table of scenarios, each on a fresh app; failures first, then the happy path. */
 export function dbScenarios(title: string, rows: DbScenario[]): void {
   describe(title, () => {
@@ -115,20 +113,7 @@ export function dbScenarios(title: string, rows: DbScenario[]): void {
         const req = typeof row.request === 'function' ? row.request(ctx) : row.request
         const res = await app.request({ cookie: ctx.cookie, ...req })
         unsubscribe()
-        const e = row.expect
-        expect(res.status, res.text).toBe(e.status)
-        if (e.type) expect(res.body.type).toBe(e.type)
-        if (e.message !== undefined) expect(res.body.message).toMatch(e.message)
-        if (e.body) expect(res.body).toMatchObject(e.body as object)
-        for (const key of e.absent ?? []) expect(res.body).not.toHaveProperty([key])
-        for (const [name, want] of Object.entries(e.headers ?? {})) {
-          const got = res.headers[name.toLowerCase()]
-          if (want instanceof RegExp) expect(String(got)).toMatch(want)
-          else expect(got).toBe(want)
-        }
-        for (const [pattern, count] of Object.entries(row.events ?? {})) {
-          expect(seen.filter((ev) => matchesPattern(pattern, ev.name)).length, `events ${pattern}`).toBe(count)
-        }
+        expectScenario(res, row.expect, seen, row.events)
         await row.after?.(res, app, ctx)
       })
     }
