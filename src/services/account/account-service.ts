@@ -14,6 +14,7 @@ import { UniqueViolation, type Store, type TargetRecord, type UserRecord } from 
 import { containsPersonalData, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { requireUser, type IssuedSession, type SessionService } from './session-service.js'
 import { newTargetRecord, newUserRecord } from './new-user.js'
+import { publishUserEvent } from './user-events.js'
 
 type UserField = 'name' | 'password' | 'email' | 'phone' | 'prefs' | 'status'
 
@@ -56,7 +57,7 @@ export class AccountService {
       }
     })
     const model = accountModel(user, [target])
-    await this.publishUser(caller, user, 'create', model, 'user.create')
+    await publishUserEvent(this.bus, caller, user.id, 'create', model, 'user.create')
     return model
   }
 
@@ -90,7 +91,7 @@ export class AccountService {
       await this.store.users.insert(project.id, user)
       return this.sessions.create(caller, user, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] })
     })
-    await this.publishUser(caller, user, 'create', accountModel(user, []), 'user.create')
+    await publishUserEvent(this.bus, caller, user.id, 'create', accountModel(user, []), 'user.create')
     await this.sessions.announceCreated(caller, issued)
     return issued
   }
@@ -249,22 +250,11 @@ export class AccountService {
       })
     caller.user = result
     const model = accountModel(result, await this.targetsOf(caller, result.id))
-    await this.publishUser(caller, result, `update.${field}`, model, 'user.update')
+    await publishUserEvent(this.bus, caller, result.id, `update.${field}`, model, 'user.update')
     return model
   }
 
   private targetsOf(caller: Caller, userId: string): Promise<TargetRecord[]> {
     return this.store.targets.list(caller.project.id, { user_id: userId })
-  }
-
-  private publishUser(caller: Caller, user: UserRecord, action: string, model: object, audit: string): Promise<void> {
-    return this.bus.publish({
-      projectId: caller.project.id,
-      pattern: `users.[userId].${action}`,
-      params: { userId: user.id },
-      payload: model as Record<string, unknown>,
-      caller,
-      audit: { event: audit, userId: user.id },
-    })
   }
 }

@@ -11,6 +11,7 @@ import { requireUser, type IssuedSession, type SessionService } from './session-
 import { HOUR, MINUTE, secrets, securityPhrase, SESSION_BY_TOKEN, type TokenService, type TokenType } from './token-service.js'
 import type { AccountService } from './account-service.js'
 import { newTargetRecord, newUserRecord } from './new-user.js'
+import { publishUserEvent } from './user-events.js'
 
 /** Events to publish once the transaction that caused them has committed. */
 type Announcements = (() => Promise<void>)[]
@@ -298,7 +299,7 @@ export class TokenFlows {
       if (error instanceof UniqueViolation) throw new AppwriteException('user_already_exists')
       throw error
     }
-    after.push(() => this.bus.publish({ projectId: project.id, pattern: 'users.[userId].create', params: { userId: user.id }, payload: accountModel(user, [target]), caller, audit: { event: 'user.create', userId: user.id } }))
+    after.push(() => publishUserEvent(this.bus, caller, user.id, 'create', accountModel(user, [target]), 'user.create'))
     return user
   }
 

@@ -1,3 +1,4 @@
+import { publishUserEvent } from '../user-events.js'
 import { AppwriteException } from '../../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../../domain/dates.js'
 import { uniqueId } from '../../../domain/ids.js'
@@ -207,14 +208,7 @@ export class MfaService {
    * some of these routes; the emulator always sends the account, so no second-factor secret reaches event listeners.
    */
   private publish(caller: Caller, user: UserRecord, action: string, model: object): Promise<void> {
-    return this.bus.publish({
-      projectId: caller.project.id,
-      pattern: `users.[userId].${action}`,
-      params: { userId: user.id },
-      payload: model as Record<string, unknown>,
-      caller,
-      audit: { event: 'user.update', userId: user.id },
-    })
+    return publishUserEvent(this.bus, caller, user.id, action, model, 'user.update')
   }
 }
 
