@@ -4,15 +4,16 @@ import { systemClock, type Clock } from './domain/dates.js'
 import { AppwriteException } from './errors/appwrite-exception.js'
 import { APPWRITE_VERSION, renderError } from './errors/render.js'
 import { registerBodyParsers, registerMultipart, parseQueryString, BODY_LIMIT } from './http/body.js'
-import { registerRoute } from './http/pipeline.js'
+import { registerRoute } from './http/rest.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
-import { registerOAuth2Pages } from './services/account/oauth2/page-routes.js'
+import { registerOAuth2Pages } from './http/oauth2-pages.js'
 import { routeTable } from './services/routes.js'
 import { createServices, type Services } from './services/index.js'
 import type { Store } from './store/types.js'
 import type { BlobStore } from './files/blob-store.js'
-import { resolveCaller } from './http/resolve-caller.js'
+import { resolveCaller } from './core/resolve-caller.js'
+import { clientInfo } from './http/client-info.js'
 
 export interface AppOptions {
   store: Store
@@ -60,7 +61,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: BODY_LIMIT,
-    // Params are validated by src/http/params.ts, never by JSON schemas, so Fastify's schema compilers (ajv,
+    // Params are validated by src/domain/params.ts, never by JSON schemas, so Fastify's schema compilers (ajv,
     // fast-json-stringify) are not loaded: start-up counts.
     schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 500 },
@@ -120,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Unknown routes still name a project first: an unknown project is 404 project_not_found, else route not found.
   server.setNotFoundHandler(async (req) => {
-    await resolveCaller(req, (req.query as Record<string, unknown>) ?? {}, services)
+    await resolveCaller({ headers: req.headers, client: clientInfo(req), input: (req.query as Record<string, unknown>) ?? {} }, services)
     throw new AppwriteException('general_route_not_found')
   })
   server.options('/*', async (req, reply) => {

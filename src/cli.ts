@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './config/appwrite-json.js'
 import { OptionsError, type EmulatorOptions } from './config/options.js'
 import { startEmulator } from './main.js'
-import { detectDevice } from './http/device.js'
+import { detectDevice } from './core/device.js'
 
 const HELP = `appwrite-emulator: the Appwrite 1.5 client API on your machine
 

@@ -58,7 +58,7 @@ describe('permissions', () => {
 })
 
 import { isAllowed, normalizeClientPermissions, rolesFor } from './permissions.js'
-import { permissionsValidator } from '../http/params.js'
+import { permissionsValidator } from './params.js'
 
 describe('permission checks', () => {
   const perms = ['read("any")', 'write("user:alice")', 'delete("team:t1/owner")']

@@ -1,4 +1,4 @@
-import type { Caller } from '../http/caller.js'
+import type { Caller } from '../core/caller.js'
 
 /** One change, published after its transaction commits. */
 export interface AppEvent {

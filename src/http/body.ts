@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart'
 import { lazyRequire } from '../lazy.js'
 
 const loadQs = lazyRequire<typeof import('qs')>('qs')
-import type { IncomingFilePart } from './route.js'
+import type { IncomingFilePart } from '../core/route.js'
 
 /** Most a request body may hold, as Appwrite's server (`package_max_length`, 12 MB). */
 export const BODY_LIMIT = 12 * 1024 * 1024

@@ -1,10 +1,7 @@
 import type { FastifyReply } from 'fastify'
+import { toJson } from '../core/json.js'
 
-/** JSON as Appwrite writes it: UTF-8, `/` escaped as `\/` (PHP's json_encode). */
-export function toJson(body: unknown): string {
-  return JSON.stringify(body).replace(/\//g, '\\/')
-}
-
+/** Sends a JSON body as Appwrite does (`application/json; charset=UTF-8`, PHP's escaping). */
 export function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
   return reply.type('application/json; charset=UTF-8').send(toJson(body))
 }

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../http/route.js'
+import type { RouteDefinition } from '../core/route.js'
 import { accountRoutes } from './account/index.js'
 import { avatarsRoutes } from './avatars/index.js'
 import { databasesRoutes } from './databases/index.js'

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import type { RouteDefinition } from '../../src/http/route.js'
+import type { RouteDefinition } from '../../src/core/route.js'
 import { routeTable } from '../../src/services/routes.js'
 import { describeWithShared } from '../harness/shared.js'
 import { clientSpec, type SpecOperation } from '../harness/spec.js'

@@ -2,8 +2,8 @@ import { formatDate } from '../dates.js'
 import { matches } from './memory-eval.js'
 import { parseQuery, QUERY_METHODS, type Query, type QueryMethod } from './parse.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import type { Validator } from '../../http/params.js'
-import { queriesValidator } from '../../http/queries-param.js'
+import type { Validator } from '../params.js'
+import { queriesValidator } from './queries-param.js'
 
 /** The type of a queryable attribute, which decides the values a filter on it accepts. */
 export type AttributeType = 'string' | 'integer' | 'boolean' | 'datetime'

@@ -1,7 +1,7 @@
 import { uniqueId } from '../../domain/ids.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
 import type { AppEvent, EventBus } from '../../events/bus.js'
-import { detectDevice } from '../../http/device.js'
+import { detectDevice } from '../../core/device.js'
 import type { Store } from '../../store/types.js'
 
 /** Writes an account log entry for every event that carries an audit, as Appwrite's audits worker does. */

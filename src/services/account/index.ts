@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import create from './routes/create.js'
 import createAnonymousSession from './routes/createAnonymousSession.js'
 import createEmailPasswordSession from './routes/createEmailPasswordSession.js'

@@ -1,5 +1,5 @@
 import type { EventBus } from '../../events/bus.js'
-import type { Caller } from '../../http/caller.js'
+import type { Caller } from '../../core/caller.js'
 
 /** Announces `users.<id>.<action>` (e.g. `create`, `update.name`) with its audit entry, after the change commits. */
 export function publishUserEvent(

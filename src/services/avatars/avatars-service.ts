@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/dates.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import type { Caller } from '../../http/caller.js'
+import type { Caller } from '../../core/caller.js'
 import { INITIALS_COLORS, initialsOf, renderInitials } from '../../images/initials.js'
 import { renderQr } from '../../images/qr.js'
 import { coverToPng, svgToPng } from '../../images/raster.js'

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/dates.js'
-import type { RouteResult } from '../../http/route.js'
+import type { RouteResult } from '../../core/route.js'
 import type { AvatarImage } from './avatars-service.js'
 
 const DAY_MS = 24 * 3600 * 1000

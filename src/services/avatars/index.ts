@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import getBrowser from './routes/getBrowser.js'
 import getCreditCard from './routes/getCreditCard.js'
 import getFavicon from './routes/getFavicon.js'

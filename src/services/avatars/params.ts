@@ -1,4 +1,4 @@
-import { validator, type Validator } from '../../http/params.js'
+import { validator, type Validator } from '../../domain/params.js'
 
 /**
  * utopia `URL(['http', 'https'])`: what PHP's FILTER_VALIDATE_URL accepts (ASCII, a scheme and a host, no

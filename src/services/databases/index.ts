@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import createDocument from './routes/createDocument.js'
 import deleteDocument from './routes/deleteDocument.js'
 import getDocument from './routes/getDocument.js'

@@ -1,4 +1,4 @@
-import { arrayValidator, p, textValidator, validator } from '../../http/params.js'
+import { arrayValidator, p, textValidator, validator } from '../../domain/params.js'
 
 /** utopia `JSON`: an array or object, or a string holding valid JSON. */
 export const jsonParam = () =>

@@ -1,6 +1,6 @@
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { normalizeDatetime } from '../../domain/query/datetime.js'
-import { emailValidator, textValidator, type Validator } from '../../http/params.js'
+import { emailValidator, textValidator, type Validator } from '../../domain/params.js'
 import type { AttributeSchema, CollectionSchema } from '../../store/documents/schema.js'
 
 /** Keys utopia's Structure validator knows besides the attributes; the service sets them, so users never pass them through. */

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import get from './routes/get.js'
 import listCodes from './routes/listCodes.js'
 import listContinents from './routes/listContinents.js'

@@ -1,7 +1,7 @@
 import type { BucketConfig } from '../../config/appwrite-json.js'
 import { defaultPermissions, isAllowed, normalizeClientPermissions } from '../../domain/permissions.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import type { Caller } from '../../http/caller.js'
+import type { Caller } from '../../core/caller.js'
 import type { FileRecord } from '../../store/types.js'
 import type { QuerySchema } from '../../domain/query/list-query.js'
 

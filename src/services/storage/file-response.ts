@@ -1,9 +1,8 @@
-import { defineRoute } from '../../http/route.js'
-import { p } from '../../http/params.js'
+import type { ParamSpec } from '../../domain/params.js'
 import type { Readable } from 'node:stream'
 import type { Clock } from '../../domain/dates.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import type { RouteResult } from '../../http/route.js'
+import type { HandlerContext, RouteResult } from '../../core/route.js'
 import type { FileRecord } from '../../store/types.js'
 
 const DAY_MS = 24 * 3600 * 1000
@@ -80,27 +79,15 @@ export async function fileResponse(options: {
 
 const firstHeader = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
-/**
- * The route of `getFileDownload` or `getFileView`: the file's original bytes (decrypted, decompressed), with
- * `Range` → 206 or 416; the pre-1.0 paths `/v1/storage/files/:fileId/<mode>` serve the `default` bucket.
- */
-export function fileBytesRoute(mode: 'download' | 'view') {
-  return defineRoute({
-    operation: mode === 'download' ? 'storage.getFileDownload' : 'storage.getFileView',
-    method: 'GET',
-    path: `/v1/storage/buckets/:bucketId/files/:fileId/${mode}`,
-    aliases: [{ path: `/v1/storage/files/:fileId/${mode}`, params: { bucketId: 'default' } }],
-    scope: 'files.read',
-    params: { bucketId: p.uid(), fileId: p.uid() },
-    async handle({ params, caller, services, headers }) {
-      const { file } = await services.storage.readable(caller, params.bucketId, params.fileId)
-      return fileResponse({
-        file,
-        mode,
-        rangeHeader: firstHeader(headers.range),
-        clock: services.clock,
-        content: (range) => services.storage.content(file, range),
-      })
-    },
+/** The answer of `getFileDownload` or `getFileView`: the file's original bytes (decrypted, decompressed), with `Range` → 206 or 416. */
+export async function serveFileBytes(mode: 'download' | 'view', ctx: HandlerContext<{ bucketId: ParamSpec<string>; fileId: ParamSpec<string> }>): Promise<RouteResult> {
+  const { params, caller, services, headers } = ctx
+  const { file } = await services.storage.readable(caller, params.bucketId, params.fileId)
+  return fileResponse({
+    file,
+    mode,
+    rangeHeader: firstHeader(headers.range),
+    clock: services.clock,
+    content: (range) => services.storage.content(file, range),
   })
 }

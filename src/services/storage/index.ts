@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import createFile from './routes/createFile.js'
 import deleteFile from './routes/deleteFile.js'
 import getFile from './routes/getFile.js'

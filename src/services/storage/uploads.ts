@@ -1,6 +1,6 @@
 import { uniqueId } from '../../domain/ids.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
-import type { IncomingFilePart, SpooledFile } from '../../http/route.js'
+import type { IncomingFilePart, SpooledFile } from '../../core/route.js'
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
 
 /** An uploaded part written to `tmp/` as it arrived. */

@@ -1,4 +1,4 @@
-import type { Caller } from '../../http/caller.js'
+import type { Caller } from '../../core/caller.js'
 import type { MembershipRecord, TeamRecord } from '../../store/types.js'
 
 /**

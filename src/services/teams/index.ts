@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../http/route.js'
+import type { RouteDefinition } from '../../core/route.js'
 import create from './routes/create.js'
 import createMembership from './routes/createMembership.js'
 import deleteMembership from './routes/deleteMembership.js'

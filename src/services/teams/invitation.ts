@@ -1,7 +1,7 @@
 import { newUserRecord } from '../account/new-user.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { hexSecret, uniqueId } from '../../domain/ids.js'
-import type { Caller } from '../../http/caller.js'
+import type { Caller } from '../../core/caller.js'
 import { composeEmail, type Outbox } from '../../outbox/outbox.js'
 import { UniqueViolation, type MembershipRecord, type Store, type TeamRecord, type UserRecord } from '../../store/types.js'
 import { hashPassword } from '../account/passwords.js'

@@ -1,4 +1,4 @@
-import { CUSTOM_ID_DESCRIPTION, p, validator } from '../../http/params.js'
+import { CUSTOM_ID_DESCRIPTION, p, validator } from '../../domain/params.js'
 import { isValidKey } from '../../domain/ids.js'
 import { listQueriesValidator, MEMBERSHIP_QUERY_SCHEMA, TEAM_QUERY_SCHEMA } from '../../domain/query/list-query.js'
 

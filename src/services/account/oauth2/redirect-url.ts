@@ -1,4 +1,4 @@
-import { validator } from '../../../http/params.js'
+import { validator } from '../../../domain/params.js'
 
 /**
  * The `success` and `failure` URLs of the OAuth2 routes. Appwrite 1.5 checks them with utopia's `Host` validator:

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.createAnonymousSession — a new user with no credentials, signed in. */
 export default defineRoute({

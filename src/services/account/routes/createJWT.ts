@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.createJWT — a 15-minute HS256 token for the caller's session, accepted through `X-Appwrite-JWT`. */
 export default defineRoute({

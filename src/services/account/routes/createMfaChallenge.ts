@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p, whiteListValidator, type Validator } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p, whiteListValidator, type Validator } from '../../../domain/params.js'
 import { CHALLENGE_FACTORS, type ChallengeFactor } from '../mfa/mfa-service.js'
 
 // utopia's non-strict WhiteList lower-cases its list, so the description (and the SDK's enum) say `recoverycode`.

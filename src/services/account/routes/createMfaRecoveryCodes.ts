@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /**
  * account.createMfaRecoveryCodes — six codes of 10 hex chars, once: 409 `user_recovery_codes_already_exists`

@@ -1,5 +1,5 @@
-import { defineRoute, type HandlerContext, type RouteResult } from '../../../http/route.js'
-import { p, textValidator } from '../../../http/params.js'
+import { defineRoute, type HandlerContext, type RouteResult } from '../../../core/route.js'
+import { p, textValidator } from '../../../domain/params.js'
 import { errorPage } from '../oauth2/pages.js'
 import { OAUTH2_PROVIDERS } from '../oauth2/providers.js'
 import { redirectUrlValidator } from '../oauth2/redirect-url.js'

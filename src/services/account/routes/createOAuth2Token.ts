@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 import { errorPage } from '../oauth2/pages.js'
 import { beginOAuth2, oauth2Params } from './createOAuth2Session.js'
 

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.createPhoneVerification — texts a 6-digit code to the account's phone. */
 export default defineRoute({

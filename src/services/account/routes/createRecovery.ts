@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** account.createRecovery — mails a password-reset link (`url?userId=&secret=&expire=`). */
 export default defineRoute({

@@ -1,7 +1,7 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import type { Services } from '../../index.js'
-import type { Caller } from '../../../http/caller.js'
+import type { Caller } from '../../../core/caller.js'
 
 /** Exchanges a sign-in token for a session, with cookies and `X-Fallback-Cookies`. Shared by three routes. */
 export async function sessionFromToken(services: Services, caller: Caller, params: { userId: string; secret: string }) {

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** account.createVerification — mails a link (`url?userId=&secret=&expire=`) that proves the email. */
 export default defineRoute({

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.deleteSessions — signs out everywhere and expires the caller's cookies. */
 export default defineRoute({

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.get — the signed-in user; guests lack the `account` scope and get 401. */
 export default defineRoute({

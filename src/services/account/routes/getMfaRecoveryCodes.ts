@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.getMfaRecoveryCodes — the unused codes; needs a challenge completed within 30 minutes (`mfaProtected`). */
 export default defineRoute({

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { listQueriesValidator, type QuerySchema } from '../../../domain/query/list-query.js'
 
 /** `Appwrite\Utopia\Database\Validator\Queries\Identities`. */

@@ -1,6 +1,6 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
-import { queriesValidator } from '../../../http/queries-param.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
+import { queriesValidator } from '../../../domain/query/queries-param.js'
 
 /** account.listLogs — the user's audit log, newest first; queries take only limit and offset. */
 export default defineRoute({

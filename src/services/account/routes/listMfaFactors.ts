@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.listMfaFactors — `{totp, phone, email, recoveryCode}`; in group `mfa`, so reachable before MFA completes. */
 export default defineRoute({

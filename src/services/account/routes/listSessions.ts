@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.listSessions — every live session of the user, the caller's marked `current`. */
 export default defineRoute({

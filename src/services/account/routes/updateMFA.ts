@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /**
  * account.updateMFA — switches MFA on or off. Switching it on credits the current session with the second factors

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.updateMfaRecoveryCodes — six new codes replace the old ones; needs a challenge within 30 minutes (`mfaProtected`). */
 export default defineRoute({

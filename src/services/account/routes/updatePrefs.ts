@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** account.updatePrefs — replaces all prefs; a JSON object only, at most 65,535 chars as PHP encodes it. */
 export default defineRoute({

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** account.updatePushTarget — replaces a device token; another user's target is 404. */
 export default defineRoute({

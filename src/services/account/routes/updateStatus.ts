@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** account.updateStatus — blocks the caller's own account and signs this client out. */
 export default defineRoute({

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { DOCUMENTS_PATH, documentQueriesParam } from '../params.js'
 
 /** databases.getDocument — a document the caller cannot read answers exactly like a missing one (404). */

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { DOCUMENTS_PATH, documentQueriesParam } from '../params.js'
 
 /** databases.listDocuments — queries compiled to SQL with the caller's read permissions; total counts the filters, up to 5000. */

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { DOCUMENTS_PATH, jsonParam, writeLimit } from '../params.js'
 
 /** databases.updateDocument — honours X-Appwrite-Timestamp; `$updatedAt` moves only when something changed. */

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 import { requestLocale } from '../request-locale.js'
 
 const CACHE_SECONDS = 60 * 60 * 24 * 45

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** locale.listCodes — the locale codes names can be translated into, with English names. */
 export default defineRoute({

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 import { requestLocale } from '../request-locale.js'
 
 /** locale.listContinents — the seven continents, names in the request's locale, sorted by name. */

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 import { requestLocale } from '../request-locale.js'
 
 /** locale.listCountriesEU — the 27 EU member states, names in the request's locale, sorted by name. */

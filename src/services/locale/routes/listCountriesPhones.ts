@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 import { requestLocale } from '../request-locale.js'
 
 /** locale.listCountriesPhones — each country's dial code, ordered by code. */

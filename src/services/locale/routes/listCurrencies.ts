@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** locale.listCurrencies — world currencies with symbols, digits and plural names (not localized, as in Appwrite). */
 export default defineRoute({

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../http/route.js'
+import { defineRoute } from '../../../core/route.js'
 
 /** locale.listLanguages — ISO 639-1 languages with English and native names (not localized, as in Appwrite). */
 export default defineRoute({

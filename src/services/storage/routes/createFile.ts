@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p, validator } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p, validator } from '../../../domain/params.js'
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 

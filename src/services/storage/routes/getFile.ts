@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** storage.getFile — a file the caller cannot read answers like a missing one (404 storage_file_not_found). */
 export default defineRoute({

@@ -1,5 +1,5 @@
-import { defineRoute, type RouteResult } from '../../../http/route.js'
-import { p, type Validator } from '../../../http/params.js'
+import { defineRoute, type RouteResult } from '../../../core/route.js'
+import { p, type Validator } from '../../../domain/params.js'
 import { hexColorValidator } from '../../avatars/params.js'
 import { GRAVITIES, OUTPUTS, type Output } from '../preview.js'
 

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { teamParams } from '../params.js'
 
 /** teams.create — a new team with the caller as a confirmed owner (`owner` is added to `roles` if missing). */

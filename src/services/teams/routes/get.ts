@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** teams.get — a team the caller belongs to; any other answers 404 `team_not_found`, like a missing one. */
 export default defineRoute({

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** teams.getMembership — one membership of a team the caller belongs to, with the user's name, email and MFA state. */
 export default defineRoute({

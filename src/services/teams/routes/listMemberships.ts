@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { teamParams } from '../params.js'
 
 /** teams.listMemberships — a team's members and open invitations, for its members; search covers membership and user IDs. */

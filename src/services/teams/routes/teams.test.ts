@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import { scenarios, type ScenarioContext } from '../../../../test/harness/scenarios.js'
 import { createTestApp, PROJECT, USERS, type TestApp } from '../../../../test/harness/app.js'
 import { emptyTemplate } from '../../../config/appwrite-json.js'
-import type { Caller } from '../../../http/caller.js'
+import type { Caller } from '../../../core/caller.js'
 
 const NOW = '2024-05-01T10:20:30.123+00:00'
 const q = (query: object) => encodeURIComponent(JSON.stringify(query))

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 import { teamParams } from '../params.js'
 
 /** teams.updateMembership — owners replace a member's roles; others get 401 "User is not allowed to modify roles". */

@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /**
  * teams.updateMembershipStatus — accepts an invitation with the link's `userId` and `secret`. Scope `public`, so

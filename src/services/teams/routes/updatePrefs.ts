@@ -1,5 +1,5 @@
-import { defineRoute } from '../../../http/route.js'
-import { p } from '../../../http/params.js'
+import { defineRoute } from '../../../core/route.js'
+import { p } from '../../../domain/params.js'
 
 /** teams.updatePrefs — owners replace the team's preferences (not merged); answers the new prefs. */
 export default defineRoute({

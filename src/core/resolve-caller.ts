@@ -1,25 +1,16 @@
-import type { FastifyRequest } from 'fastify'
 import { AppwriteException } from '../errors/appwrite-exception.js'
-import { userRoles } from '../domain/permissions.js'
 import { CONSOLE_PROJECT_ID } from '../services/projects/project-registry.js'
 import type { Services } from '../services/index.js'
 import type { Caller, ClientInfo } from './caller.js'
 import { cookieName, decodeSession, fallbackKey, parseCookies } from './session-transport.js'
 
-const header = (req: FastifyRequest, name: string): string | undefined => {
-  const v = req.headers[name]
-  return Array.isArray(v) ? v[0] : v
-}
+/** Request headers as a protocol hands them over: lower-case names, a value or a list of values. */
+export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>
 
-/** Where the request came from. */
-export function clientInfo(req: FastifyRequest): ClientInfo {
-  return {
-    ip: req.ip,
-    userAgent: header(req, 'user-agent') ?? '',
-    origin: header(req, 'origin') ?? null,
-    hostname: req.hostname,
-    protocol: req.protocol === 'https' ? 'https' : 'http',
-  }
+/** The first value of a header, whatever shape the protocol gave it. */
+export function firstHeader(headers: RawHeaders, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v[0] : v
 }
 
 /**
@@ -28,21 +19,21 @@ export function clientInfo(req: FastifyRequest): ClientInfo {
  * them. A bad session is silently a guest; a bad JWT is 401 `user_jwt_invalid`.
  */
 export async function resolveCaller(
-  req: FastifyRequest,
-  input: Record<string, unknown>,
+  request: { headers: RawHeaders; client: ClientInfo; input: Record<string, unknown> },
   services: Services,
 ): Promise<{ caller: Caller; usedFallback: boolean }> {
+  const { headers, client, input } = request
   const fromParam = typeof input.project === 'string' ? input.project : undefined
-  const projectId = fromParam || header(req, 'x-appwrite-project') || CONSOLE_PROJECT_ID
+  const projectId = fromParam || firstHeader(headers, 'x-appwrite-project') || CONSOLE_PROJECT_ID
   const project = await services.projects.get(projectId)
   if (!project) throw new AppwriteException('project_not_found')
 
   const name = cookieName(project.id)
-  const cookies = parseCookies(header(req, 'cookie'), [name, `${name}_legacy`])
-  let sessionString = cookies.get(name) || cookies.get(`${name}_legacy`) || header(req, 'x-appwrite-session')
+  const cookies = parseCookies(firstHeader(headers, 'cookie'), [name, `${name}_legacy`])
+  let sessionString = cookies.get(name) || cookies.get(`${name}_legacy`) || firstHeader(headers, 'x-appwrite-session')
   const usedFallback = !sessionString
   if (!sessionString) {
-    const fallback = header(req, 'x-fallback-cookies')
+    const fallback = firstHeader(headers, 'x-fallback-cookies')
     if (fallback) {
       try {
         const parsed = JSON.parse(fallback) as Record<string, unknown>
@@ -60,15 +51,15 @@ export async function resolveCaller(
     session: null,
     authenticatedBy: null,
     roles: [],
-    client: clientInfo(req),
-    timestampHeader: header(req, 'x-appwrite-timestamp') ?? null,
+    client,
+    timestampHeader: firstHeader(headers, 'x-appwrite-timestamp') ?? null,
   }
   const decoded = decodeSession(sessionString)
   if (decoded) {
     const found = await services.sessions.resolve(project, decoded.userId, decoded.secret)
     if (found) Object.assign(caller, { user: found.user, session: found.session, authenticatedBy: 'session' })
   }
-  const jwt = header(req, 'x-appwrite-jwt')
+  const jwt = firstHeader(headers, 'x-appwrite-jwt')
   if (jwt) {
     const found = await services.sessions.resolveJwt(project, jwt)
     Object.assign(caller, found ? { user: found.user, session: null, authenticatedBy: 'jwt' } : { user: null, session: null, authenticatedBy: null })
@@ -77,7 +68,3 @@ export async function resolveCaller(
   return { caller, usedFallback }
 }
 
-/** The roles of a caller before teams add theirs. */
-export function baseRoles(caller: Caller): string[] {
-  return userRoles(caller.user)
-}

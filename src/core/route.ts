@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { AuthMethod } from '../config/appwrite-json.js'
 import type { Caller } from './caller.js'
-import type { ParamSpecs, ParamValues } from './params.js'
+import type { ParamSpecs, ParamValues } from '../domain/params.js'
 import type { Services } from '../services/index.js'
 
 /** Scopes, as in Appwrite's `app/config/roles.php`. */

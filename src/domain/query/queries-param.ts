@@ -1,5 +1,5 @@
-import { parseQuery, QueryParseError, type Query, type QueryMethod } from '../domain/query/parse.js'
-import type { Validator } from './params.js'
+import { parseQuery, QueryParseError, type Query, type QueryMethod } from './parse.js'
+import type { Validator } from '../params.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
 const RANGE = '9,223,372,036,854,775,807'

@@ -1,5 +1,5 @@
-import { isValidKey } from '../domain/ids.js'
-import { parsePermission, type PermissionAction } from '../domain/permissions.js'
+import { isValidKey } from './ids.js'
+import { parsePermission, type PermissionAction } from './permissions.js'
 
 /** A param validator as utopia's: a description that goes into the error message, and a parse that may coerce. */
 export interface Validator<T = unknown> {

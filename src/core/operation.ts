@@ -1,0 +1,152 @@
+import { AppwriteException } from '../errors/appwrite-exception.js'
+import type { ServiceName } from '../config/appwrite-json.js'
+import type { Services } from '../services/index.js'
+import type { Caller, ClientInfo } from './caller.js'
+import type { ParamSpecs } from '../domain/params.js'
+import { firstHeader, resolveCaller, type RawHeaders } from './resolve-caller.js'
+import type { RouteDefinition, RouteResult, Scope } from './route.js'
+
+const GUEST_SCOPES = new Set<Scope>([
+  'global', 'public', 'home', 'console', 'graphql', 'sessions.write', 'documents.read', 'documents.write',
+  'files.read', 'files.write', 'locale.read', 'avatars.read', 'execution.write',
+])
+const USER_SCOPES = new Set<Scope>([
+  ...GUEST_SCOPES, 'account', 'teams.read', 'teams.write', 'projects.read', 'projects.write', 'execution.read',
+  'targets.read', 'targets.write', 'subscribers.write', 'subscribers.read', 'assistant.read',
+])
+// Routes of these services need a real project; on the console project they answer 401 (general.php).
+const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'storage', 'messaging'])
+const MFA_RECENT_MS = 1800 * 1000
+
+/** The fewest factors a session needs: two once MFA is on and the user has a verified second factor. */
+export type MinimumFactors = (caller: Caller) => Promise<number>
+
+/** One operation call as any protocol hands it over: plain data, no framework objects. */
+export interface OperationRequest {
+  /** The params as sent, before validation: the query string for GET, the body otherwise. */
+  input: Record<string, unknown>
+  /** Path params; they win over `input`'s values of the same name, as utopia merges them. */
+  pathParams?: Readonly<Record<string, string>>
+  /** Request headers, lower-case names. */
+  headers: RawHeaders
+  client: ClientInfo
+}
+
+/** What an operation came to: its result or the error it was refused with, and the headers the checks set either way. */
+export type OperationOutcome =
+  | { ok: true; caller: Caller; headers: Record<string, string>; result: RouteResult }
+  | { ok: false; caller: Caller | null; headers: Record<string, string>; error: unknown }
+
+/**
+ * Runs one operation the way Appwrite's pipeline does (BEHAVIORS §0): resolves the project and caller, runs the
+ * checks in Appwrite's order (service, scope, blocked user, MFA, rate limit, console project, session group,
+ * auth method, recent MFA), validates params in declaration order, then calls the handler. REST, GraphQL,
+ * realtime and the console all come through here; it never throws.
+ */
+export async function runOperation(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services): Promise<OperationOutcome> {
+  const headers: Record<string, string> = {}
+  let caller: Caller | null = null
+  try {
+    const resolved = await resolveCaller(request, services)
+    caller = resolved.caller
+    headers['X-Debug-Fallback'] = resolved.usedFallback ? 'true' : 'false'
+    runChecksBeforeLimits(route, caller)
+    if (caller.session && !(route.groups ?? []).includes('mfa') && caller.session.factors.length < (await services.minimumFactors(caller))) {
+      throw new AppwriteException('user_more_factors_required')
+    }
+    if (route.rateLimit) {
+      const c = caller
+      const verdict = services.rateLimiter.hit(c.project.id, route.rateLimit, (name) => rateKeyValue(name, route, c, request), services.clock.now())
+      Object.assign(headers, verdict.headers)
+      if (verdict.exceeded) throw new AppwriteException('general_rate_limit_exceeded')
+    }
+    runGroupChecks(route, caller, request.headers, services)
+    const params = validateParams(route.params, request.pathParams ? { ...request.input, ...request.pathParams } : request.input)
+    const result = await route.handle({ params: params as never, caller, services, headers: request.headers, input: request.input })
+    return { ok: true, caller, headers, result }
+  } catch (error) {
+    return { ok: false, caller, headers, error }
+  }
+}
+
+function runChecksBeforeLimits(route: RouteDefinition<ParamSpecs>, caller: Caller): void {
+  const { project, user } = caller
+  const service = route.operation.split('.')[0] as ServiceName
+  if (!project.isConsole && project.settings.services[service] === false) throw new AppwriteException('general_service_disabled')
+  const role = user ? 'users' : 'guests'
+  if (!(user ? USER_SCOPES : GUEST_SCOPES).has(route.scope)) {
+    throw new AppwriteException('general_unauthorized_scope', `${user?.email || 'User'} (role: ${role}) missing scope (${route.scope})`)
+  }
+  if (user && !user.status) throw new AppwriteException('user_blocked')
+}
+
+function runGroupChecks(route: RouteDefinition<ParamSpecs>, caller: Caller, headers: RawHeaders, services: Services): void {
+  const { project, user, session } = caller
+  const groups = route.groups ?? []
+  if (project.isConsole && PROJECT_ONLY.has(route.operation.split('.')[0]!)) {
+    throw new AppwriteException(
+      'general_access_forbidden',
+      firstHeader(headers, 'x-appwrite-project')
+        ? 'This endpoint is not available for the console project. The Appwrite Console is a reserved project ID and cannot be used with the Appwrite SDKs and APIs. Please check if your project ID is correct.'
+        : 'No Appwrite project was specified. Please specify your project ID when initializing your Appwrite SDK.',
+    )
+  }
+  if (groups.includes('session') && user && !route.path.includes('oauth2')) throw new AppwriteException('user_session_already_exists')
+  if (route.authMethod && !project.settings.authMethods[route.authMethod]) throw new AppwriteException('user_auth_method_unsupported')
+  if (groups.includes('mfaProtected') && !(session?.mfaUpdatedAt && services.clock.now() - Date.parse(session.mfaUpdatedAt) <= MFA_RECENT_MS)) {
+    throw new AppwriteException('user_challenge_required')
+  }
+}
+
+function rateKeyValue(name: string, route: RouteDefinition<ParamSpecs>, caller: Caller, request: OperationRequest): string {
+  switch (name) {
+    case 'url':
+      return `${caller.client.hostname}${route.path}`
+    case 'ip':
+      return caller.client.ip
+    case 'userId':
+      return caller.user?.id ?? ''
+    case 'method':
+      return route.method
+    case 'chunkId': {
+      // The chunk's index from Content-Range, so each chunk of a large upload has its own limit (shared/api.php).
+      const m = /bytes\s+(\d+)-(\d+)\//i.exec(String(firstHeader(request.headers, 'content-range') ?? ''))
+      const length = m ? Number(m[2]) + 1 - Number(m[1]) : 0
+      return length > 0 ? String(Math.floor(Number(m![1]) / length)) : '0'
+    }
+    default: {
+      if (!name.startsWith('param-')) return ''
+      const v = request.input[name.slice(6)]
+      return typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v)
+    }
+  }
+}
+
+/**
+ * Validates params in declaration order, as utopia does: a param that was not sent is "not optional" when
+ * required, else its default; an optional param sent as null takes its default; anything else is validated.
+ */
+export function validateParams(specs: ParamSpecs, input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = input[name]
+    // utopia's `skipValidation` params (an upload's `file`): passed through, missing or not; the action checks them.
+    if ((spec as { skipValidation?: boolean }).skipValidation) {
+      out[name] = raw ?? spec.defaultValue
+      continue
+    }
+    if (raw === undefined) {
+      if (spec.required) throw new AppwriteException('general_argument_invalid', `Param "${name}" is not optional.`)
+      out[name] = spec.defaultValue
+      continue
+    }
+    if (raw === null && !spec.required) {
+      out[name] = spec.defaultValue
+      continue
+    }
+    const result = spec.validator.parse(raw)
+    if (!result.ok) throw new AppwriteException('general_argument_invalid', `Invalid \`${name}\` param: ${result.description ?? spec.validator.description}`)
+    out[name] = result.value
+  }
+  return out
+}
