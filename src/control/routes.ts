@@ -4,6 +4,7 @@ import { isValidKey } from '../domain/ids.js'
 import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import { sendJson } from '../http/respond.js'
+import { registerTopicControlRoutes } from './topics.js'
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
 
@@ -38,4 +39,5 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
       messages: messages.map((m) => ({ $id: m.id, $createdAt: m.createdAt, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, data: m.data })),
     })
   })
+  registerTopicControlRoutes(app, services, onRequest)
 }

@@ -28,6 +28,7 @@ import { DatabaseService } from './databases/database-service.js'
 import type { BlobStore } from '../files/blob-store.js'
 import { MemoryBlobStore } from '../files/memory-blob-store.js'
 import { StorageService } from './storage/storage-service.js'
+import { MessagingService } from './messaging/index.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -57,6 +58,8 @@ export interface Services {
   databases: DatabaseService
   /** Files in the buckets of appwrite.json (BEHAVIORS §14). */
   storage: StorageService
+  /** Topics of appwrite.json and their subscribers (BEHAVIORS §19). */
+  messaging: MessagingService
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -110,6 +113,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const databases = new DatabaseService(documents, schemas, template, clock, bus)
   // A new or reset project starts with no documents.
   projects.onProvision((project) => documents.wipeProject(project.id))
+  const messaging = new MessagingService(store, clock, bus)
+  projects.onProvision((project) => messaging.provision(project))
+  // A deleted target leaves its topics, as Appwrite's deletes worker does.
+  bus.subscribe((event) => messaging.onEvent(event))
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
@@ -129,6 +136,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
     databases,
     storage,
+    messaging,
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

@@ -233,6 +233,32 @@ export interface FileRecord {
   parts?: number
 }
 
+/** A messaging topic from appwrite.json's `topics[]`, with its subscriber counts by channel. */
+export interface TopicRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  name: string
+  /** The roles that may subscribe, e.g. `users`, `team:<id>`. */
+  subscribe: string[]
+  emailTotal: number
+  smsTotal: number
+  pushTotal: number
+}
+
+/** A target subscribed to a topic; one per target and topic. */
+export interface SubscriberRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  topicId: string
+  targetId: string
+  /** The target's owner, who alone may read and delete it (`permissions`). */
+  userId: string
+  providerType: TargetRecord['providerType']
+  permissions: string[]
+}
+
 export interface ProjectRecord {
   id: string
   createdAt: string
@@ -252,6 +278,8 @@ export interface Store {
   readonly teams: Table<TeamRecord>
   readonly memberships: Table<MembershipRecord>
   readonly files: Table<FileRecord>
+  readonly topics: Table<TopicRecord>
+  readonly subscribers: Table<SubscriberRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>

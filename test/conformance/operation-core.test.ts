@@ -391,6 +391,18 @@ const CASES: Record<string, { fail: Case; happy: Case }> = {
     fail: { call: (s) => ({ as: 'anonymous', path: { ...doc(s), documentId: 'nope' } }), status: 404, type: 'document_not_found' },
     happy: { call: (s) => ({ as: 'anonymous', path: doc(s) }), status: 204 },
   },
+
+  'messaging.createSubscriber': {
+    fail: { call: () => ({ as: 'anonymous', path: { topicId: 'nope' }, input: { subscriberId: 'sub1', targetId: 'nope' } }), status: 404, type: 'topic_not_found' },
+    happy: {
+      call: async () => ({ as: 'anonymous', path: { topicId: 'news' }, input: { subscriberId: 'sub1', targetId: (await app.store.targets.findOne(PROJECT, { identifier: 'dave@example.test' }))!.id } }),
+      status: 201,
+    },
+  },
+  'messaging.deleteSubscriber': {
+    fail: { call: () => ({ as: 'anonymous', path: { topicId: 'news', subscriberId: 'sub1' } }), status: 404, type: 'subscriber_not_found' },
+    happy: { call: () => ({ as: 'dave', path: { topicId: 'news', subscriberId: 'sub1' } }), status: 204 },
+  },
 }
 
 const spooled: SpooledFile[] = []
@@ -416,6 +428,7 @@ beforeAll(async () => {
       databases: [{ $id: 'main', name: 'Main' }],
       collections: [{ $id: 'notes', databaseId: 'main', name: 'Notes', $permissions: ANY, attributes: [{ key: 'title', type: 'string', size: 100 }], indexes: [] }],
       buckets: [{ $id: 'open', name: 'Open', $permissions: ANY }],
+      topics: [{ $id: 'news', name: 'News', subscribe: ['users'] }],
     },
     '/core/appwrite.json',
   )

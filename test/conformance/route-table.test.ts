@@ -14,8 +14,6 @@ const PENDING = [
   'GET /functions/{functionId}/executions/{executionId}',
   'POST /graphql',
   'POST /graphql/mutation',
-  'POST /messaging/topics/{topicId}/subscribers',
-  'DELETE /messaging/topics/{topicId}/subscribers/{subscriberId}',
 ]
 
 type ParamShape = { name: string; required: boolean }

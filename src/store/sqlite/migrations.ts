@@ -65,4 +65,14 @@ ${recordTable('memberships', ['team_id TEXT NOT NULL', 'user_id TEXT NOT NULL'],
 ${recordTable('files', ['bucket_id TEXT NOT NULL'], ['CREATE INDEX files_bucket ON files (project_id, bucket_id);'])}
 `,
   },
+  {
+    version: 4,
+    sql: `
+${recordTable('topics', [])}
+${recordTable('subscribers', ['topic_id TEXT NOT NULL', 'target_id TEXT NOT NULL'], [
+  'CREATE UNIQUE INDEX subscribers_target_topic ON subscribers (project_id, target_id, topic_id);',
+  'CREATE INDEX subscribers_topic ON subscribers (project_id, topic_id);',
+])}
+`,
+  },
 ]

@@ -14,7 +14,9 @@ import type {
   ProjectRecord,
   SessionRecord,
   Store,
+  SubscriberRecord,
   TargetRecord,
+  TopicRecord,
   TokenRecord,
   UserRecord,
 } from '../types.js'
@@ -36,6 +38,8 @@ export class SqliteStore implements Store {
   readonly teams: SqliteJsonTable<TeamRecord>
   readonly memberships: SqliteJsonTable<MembershipRecord>
   readonly files: SqliteJsonTable<FileRecord>
+  readonly topics: SqliteJsonTable<TopicRecord>
+  readonly subscribers: SqliteJsonTable<SubscriberRecord>
   private readonly tables: SqliteJsonTable<any>[]
   private readonly inTransaction = new AsyncLocalStorage<true>()
   private queue: Promise<unknown> = Promise.resolve()
@@ -60,9 +64,11 @@ export class SqliteStore implements Store {
     this.teams = new SqliteJsonTable(db, 'teams', {})
     this.memberships = new SqliteJsonTable(db, 'memberships', { team_id: (m) => m.teamId, user_id: (m) => m.userId })
     this.files = new SqliteJsonTable(db, 'files', { bucket_id: (f) => f.bucketId })
+    this.topics = new SqliteJsonTable(db, 'topics', {})
+    this.subscribers = new SqliteJsonTable(db, 'subscribers', { topic_id: (s) => s.topicId, target_id: (s) => s.targetId })
     this.tables = [
       this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
-      this.challenges, this.authenticators, this.teams, this.memberships, this.files,
+      this.challenges, this.authenticators, this.teams, this.memberships, this.files, this.topics, this.subscribers,
     ]
   }
 
