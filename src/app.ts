@@ -14,6 +14,7 @@ import type { Store } from './store/types.js'
 import type { BlobStore } from './files/blob-store.js'
 import { resolveCaller } from './core/resolve-caller.js'
 import { clientInfo } from './http/client-info.js'
+import { clientErrorHandler, frameworkErrors } from './http/transport-errors.js'
 
 export interface AppOptions {
   store: Store
@@ -31,6 +32,12 @@ export interface AppOptions {
   blobs?: BlobStore
   /** The key for files encrypted at rest (default: a fresh one). */
   storageKey?: Buffer
+  /** When set, the control API wants `Authorization: Bearer <token>` and answers it from anywhere. */
+  controlToken?: string | null
+  /** The most projects that may exist; a request naming a new one past it is refused (default 10,000). */
+  maxProjects?: number
+  /** Drop projects idle longer than this many milliseconds (default: never). */
+  projectTtlMs?: number | null
   /** A pino logger config, or false for silence (tests). */
   logger?: FastifyServerOptions['logger']
 }
@@ -64,7 +71,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Params are validated by src/domain/params.ts, never by JSON schemas, so Fastify's schema compilers (ajv,
     // fast-json-stringify) are not loaded: start-up counts.
     schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
-    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Long path params reach their route, whose validator refuses them as Appwrite does (no 414).
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // A request without `Host` is served like any other (Node would answer a bare 400).
+    http: { requireHostHeader: false },
+    frameworkErrors,
+    clientErrorHandler,
   })
   const services = await createServices({
     store: options.store,
@@ -76,7 +88,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
     allowPrivateUrls: options.allowPrivateUrls ?? false,
     blobs: options.blobs,
     storageKey: options.storageKey,
+    tenants: { maxProjects: options.maxProjects ?? 10_000, idleTtlMs: options.projectTtlMs ?? null },
   })
+  const ttl = options.projectTtlMs
+  if (ttl) {
+    // Idle projects are dropped a few times per TTL (at most once a minute), off the request path.
+    const sweep = setInterval(() => {
+      services.projects.dropIdle().then(
+        (dropped) => dropped.length && server.log.info(`dropped ${dropped.length} project(s) idle for over ${Math.round(ttl / 1000)} s`),
+        (error: unknown) => server.log.error({ err: error }, 'dropping idle projects failed'),
+      )
+    }, Math.min(Math.max(ttl / 4, 1000), 60_000))
+    sweep.unref()
+    server.addHook('onClose', (_instance, done) => {
+      clearInterval(sweep)
+      done()
+    })
+  }
   await registerBodyParsers(server)
 
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
@@ -131,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
 
   for (const route of routeTable) if (route.method === 'GET') registerRoute(server, route, services)
-  registerControlRoutes(server, services, options.store, Date.now())
+  registerControlRoutes(server, services, options.store, Date.now(), options.controlToken ?? null)
   registerOAuth2Pages(server, services)
   // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,
   // whose per-request hooks reads do not pay for.

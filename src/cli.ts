@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { ConfigError } from './config/appwrite-json.js'
-import { OptionsError, type EmulatorOptions } from './config/options.js'
+import { OptionsError, parseDuration, type EmulatorOptions } from './config/options.js'
 import { startEmulator } from './main.js'
 import { detectDevice } from './core/device.js'
 
@@ -20,6 +20,11 @@ Options (each also as an environment variable):
   --allow-private-urls  let /avatars/image and /avatars/favicon fetch loopback, private and link-local
                       addresses, for local testing (APPWRITE_EMULATOR_ALLOW_PRIVATE_URLS=true)
   --smtp <url>        also relay emails to an SMTP server, e.g. smtp://127.0.0.1:1025 (APPWRITE_EMULATOR_SMTP)
+  --control-token <secret>  require \`Authorization: Bearer <secret>\` on the control API and accept it from
+                      any address (APPWRITE_EMULATOR_CONTROL_TOKEN; without it: direct loopback clients only)
+  --max-projects <n>  the most projects kept; new project IDs past it are refused (APPWRITE_EMULATOR_MAX_PROJECTS,
+                      default 10000)
+  --project-ttl <d>   drop projects idle longer than this, e.g. 30m, 12h, 7d (APPWRITE_EMULATOR_PROJECT_TTL, default off)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
   -h, --help          show this help
 `
@@ -41,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
         'allow-private-urls': { type: 'boolean' },
         'log-level': { type: 'string' },
         smtp: { type: 'string' },
+        'control-token': { type: 'string' },
+        'max-projects': { type: 'string' },
+        'project-ttl': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -68,6 +76,20 @@ async function main(argv: string[]): Promise<number> {
     ...(values['allow-private-urls'] && { allowPrivateUrls: true }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
     ...(values.smtp !== undefined && { smtp: values.smtp }),
+    ...(values['control-token'] !== undefined && { controlToken: values['control-token'] }),
+    ...(values['max-projects'] !== undefined && { maxProjects: Number(values['max-projects']) }),
+  }
+  if (values['max-projects'] !== undefined && !/^\d+$/.test(values['max-projects'])) {
+    process.stderr.write(`appwrite-emulator: --max-projects must be a whole number of at least 1, got "${values['max-projects']}"\n`)
+    return 2
+  }
+  if (values['project-ttl'] !== undefined) {
+    const ttl = parseDuration(values['project-ttl'])
+    if (ttl === null) {
+      process.stderr.write(`appwrite-emulator: --project-ttl must be a duration such as 90s, 30m, 12h or 7d, got "${values['project-ttl']}"\n`)
+      return 2
+    }
+    given.projectTtl = ttl
   }
   if (values.port !== undefined && !/^\d+$/.test(values.port)) {
     process.stderr.write(`appwrite-emulator: --port must be a whole number from 0 to 65535, got "${values.port}"\n`)
@@ -84,7 +106,10 @@ async function main(argv: string[]): Promise<number> {
         `  Projects: ${o.config ? 'from config' : 'any ID'} — unknown project IDs are created on first use`,
         `  Data:     ${o.inMemory ? 'in memory (nothing on disk)' : o.data}`,
         `  Config:   ${o.config ?? 'none'}`,
-        `  Control:  ${emulator.origin}/_emulator/health`,
+        `  Control:  ${emulator.origin}/_emulator/health${o.controlToken ? ' (needs the control token)' : ' (direct loopback clients only)'}`,
+        ...(isLoopbackHost(o.host) || o.controlToken
+          ? []
+          : [`  Warning:  listening on ${o.host} without --control-token: only loopback clients can use the control API, and the client API is open to the network`]),
         '',
       ].join('\n') + '\n',
     )
@@ -113,6 +138,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error
   }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host)
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { DiskBlobStore } from './files/disk-blob-store.js'
 import { MemoryBlobStore } from './files/memory-blob-store.js'
 import { loadOrCreateKey } from './files/at-rest.js'
+import { securePrivateFolder, touchPrivateFile } from './files/private-folder.js'
 
 /** A running emulator. */
 export interface RunningEmulator {
@@ -37,6 +38,10 @@ export interface EmulatorMessage {
 export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const options = resolveOptions(given)
   const template = options.config ? loadAppwriteJson(options.config) : emptyTemplate()
+  if (!options.inMemory) {
+    securePrivateFolder(options.data)
+    touchPrivateFile(join(options.data, 'emulator.sqlite'))
+  }
   const store = SqliteStore.open(options.inMemory ? ':memory:' : join(options.data, 'emulator.sqlite'))
   const { server, services } = await buildApp({
     store,
@@ -45,6 +50,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     trustProxy: options.trustProxy,
     allowPrivateUrls: options.allowPrivateUrls,
     smtp: options.smtp,
+    controlToken: options.controlToken,
+    maxProjects: options.maxProjects,
+    projectTtlMs: options.projectTtl,
     // File bytes live in <data>/files, encrypted with <data>/storage.key; --in-memory keeps both in the process.
     blobs: options.inMemory ? new MemoryBlobStore() : new DiskBlobStore(join(options.data, 'files')),
     storageKey: options.inMemory ? randomBytes(32) : loadOrCreateKey(join(options.data, 'storage.key')),

@@ -18,6 +18,12 @@ export interface EmulatorOptions {
   logLevel: string
   /** Relay emails to this SMTP server as well, e.g. `smtp://127.0.0.1:1025`. */
   smtp: string | null
+  /** When set, the control API wants `Authorization: Bearer <token>`, from loopback or anywhere else. */
+  controlToken: string | null
+  /** The most projects the emulator keeps; requests naming a new project past it are refused. */
+  maxProjects: number
+  /** Projects idle longer than this (ms) are dropped; null keeps them forever. */
+  projectTtl: number | null
 }
 
 /** Each flag's environment variable. */
@@ -32,6 +38,9 @@ export const ENV = {
   allowPrivateUrls: 'APPWRITE_EMULATOR_ALLOW_PRIVATE_URLS',
   logLevel: 'APPWRITE_EMULATOR_LOG_LEVEL',
   smtp: 'APPWRITE_EMULATOR_SMTP',
+  controlToken: 'APPWRITE_EMULATOR_CONTROL_TOKEN',
+  maxProjects: 'APPWRITE_EMULATOR_MAX_PROJECTS',
+  projectTtl: 'APPWRITE_EMULATOR_PROJECT_TTL',
 } as const
 
 export class OptionsError extends Error {}
@@ -52,6 +61,16 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new OptionsError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`)
   const smtp = given.smtp !== undefined ? given.smtp : env[ENV.smtp] ?? null
   if (smtp !== null && !/^smtps?:\/\/[^/\s]+/.test(smtp)) throw new OptionsError(`--smtp must be a URL such as smtp://127.0.0.1:1025, got "${smtp}"`)
+  const controlToken = given.controlToken !== undefined ? given.controlToken : env[ENV.controlToken] || null
+  if (controlToken !== null && controlToken.length < 16) throw new OptionsError('--control-token must be at least 16 characters long')
+  const maxText = given.maxProjects !== undefined ? String(given.maxProjects) : env[ENV.maxProjects] ?? '10000'
+  const maxProjects = Number(maxText)
+  if (!/^\d+$/.test(maxText) || maxProjects < 1) throw new OptionsError(`--max-projects must be a whole number of at least 1, got "${maxText}"`)
+  let projectTtl: number | null = given.projectTtl !== undefined ? given.projectTtl : null
+  if (given.projectTtl === undefined && env[ENV.projectTtl]) {
+    projectTtl = parseDuration(env[ENV.projectTtl]!)
+    if (projectTtl === null) throw new OptionsError(`--project-ttl must be a duration such as 90s, 30m, 12h or 7d, got "${env[ENV.projectTtl]}"`)
+  }
   return {
     port,
     host: given.host ?? env[ENV.host] ?? '127.0.0.1',
@@ -63,5 +82,17 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     allowPrivateUrls: given.allowPrivateUrls ?? truthy(env[ENV.allowPrivateUrls]),
     logLevel,
     smtp,
+    controlToken,
+    maxProjects,
+    projectTtl,
   }
+}
+
+/** `90s`, `30m`, `12h`, `7d` or a bare number of seconds, in milliseconds; null when it is none of those. */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text)
+  if (!m) return null
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd']
+  const ms = Number(m[1]) * unit
+  return ms > 0 ? ms : null
 }

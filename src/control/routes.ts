@@ -1,23 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import { isValidKey } from '../domain/ids.js'
 import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import { sendJson } from '../http/respond.js'
 import { registerTopicControlRoutes } from './topics.js'
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
+import { controlGuard } from './guard.js'
 
 /**
  * The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. It answers
- * loopback clients only, so an emulator bound to a public address does not hand its outbox to the network.
+ * direct loopback clients only, or holders of the control token (see `controlGuard`), so an emulator bound to a
+ * public address or behind a proxy does not hand its outbox to the network.
  */
-export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number): void {
+export function registerControlRoutes(app: FastifyInstance, services: Services, store: Store, startedAt: number, controlToken: string | null = null): void {
   // A hook on these routes only, so the client API does not pay for it.
-  const onRequest = (req: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
-    if (LOOPBACK.test(req.socket.remoteAddress ?? '')) return done()
-    done(new AppwriteException('general_access_forbidden', 'The emulator control API answers loopback clients only.'))
-  }
+  const onRequest = controlGuard(controlToken)
   app.get('/_emulator/health', { onRequest }, async (_req, reply) =>
     sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((Date.now() - startedAt) / 1000) }),
   )
@@ -39,5 +36,6 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
       messages: messages.map((m) => ({ $id: m.id, $createdAt: m.createdAt, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, data: m.data })),
     })
   })
+
   registerTopicControlRoutes(app, services, onRequest)
 }

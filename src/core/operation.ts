@@ -116,9 +116,19 @@ function rateKeyValue(name: string, route: RouteDefinition<ParamSpecs>, caller: 
     }
     default: {
       if (!name.startsWith('param-')) return ''
-      const v = request.input[name.slice(6)]
-      return typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v)
+      return keyPart(request.input[name.slice(6)])
     }
+  }
+}
+
+/** A param as part of a rate-limit key. A value too deep to serialise (hostile nesting) still gets a key of its own kind. */
+function keyPart(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value === undefined) return ''
+  try {
+    return JSON.stringify(value) ?? ''
+  } catch {
+    return Array.isArray(value) ? '[array]' : '[object]'
   }
 }
 

@@ -30,14 +30,14 @@ export class DiskBlobStore implements BlobStore {
 
   async write(key: string, source: AsyncIterable<Buffer> | Readable, options: { offset?: number } = {}): Promise<number> {
     const path = this.pathOf(key)
-    await mkdir(dirname(path), { recursive: true })
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
     let flags = 'w'
     if (options.offset !== undefined) {
       // Create without truncating, then write in place: chunks of one upload may arrive in any order.
-      await (await open(path, 'a')).close()
+      await (await open(path, 'a', 0o600)).close()
       flags = 'r+'
     }
-    const out = createWriteStream(path, { flags, start: options.offset ?? 0, highWaterMark: STREAM_BUFFER })
+    const out = createWriteStream(path, { flags, mode: 0o600, start: options.offset ?? 0, highWaterMark: STREAM_BUFFER })
     await pipeline(source, out)
     return out.bytesWritten
   }
@@ -58,7 +58,7 @@ export class DiskBlobStore implements BlobStore {
 
   async move(from: string, to: string): Promise<void> {
     const target = this.pathOf(to)
-    await mkdir(dirname(target), { recursive: true })
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 })
     await rename(this.pathOf(from), target)
   }
 

@@ -78,14 +78,32 @@ export async function readInput(req: FastifyRequest, sink?: FilePartSink): Promi
 async function readMultipart(req: FastifyRequest, sink?: FilePartSink): Promise<Record<string, unknown>> {
   const pairs: string[] = []
   const files: Record<string, unknown> = {}
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      files[part.fieldname] = sink
-        ? await sink({ filename: part.filename, mimetype: part.mimetype, stream: part.file, truncated: () => part.file.truncated })
-        : ({ filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() } satisfies UploadedFile)
-    } else {
-      pairs.push(`${encodeURIComponent(part.fieldname)}=${encodeURIComponent(String(part.value))}`)
+  try {
+    for await (const part of req.parts()) {
+      if (part.type !== 'file') {
+        pairs.push(`${encodeURIComponent(part.fieldname)}=${encodeURIComponent(String(part.value))}`)
+      } else if (sink && part.fieldname === 'file') {
+        files[part.fieldname] = await sink({ filename: part.filename, mimetype: part.mimetype, stream: part.file, truncated: () => part.file.truncated })
+      } else if (sink) {
+        // Only an upload's `file` is a file param; a file sent under another name is no param at all, as in PHP.
+        part.file.resume()
+      } else {
+        files[part.fieldname] = { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() } satisfies UploadedFile
+      }
     }
+  } catch (error) {
+    if (!isUnreadableMultipart(error)) throw error
+    // A body that is not multipart after all (no boundary, a boundary over 256 characters, truncated, the wrong
+    // closing boundary) holds no params, as PHP reads it; the route then reports its first missing param.
+    return {}
   }
   return { ...parseQueryString(pairs.join('&')), ...files }
+}
+
+/** Whether an error is busboy's or @fastify/multipart's verdict on the body, rather than a failure of ours. */
+function isUnreadableMultipart(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return false // answered 413 by the error handler
+  if (typeof code === 'string' && /^FST_(INVALID_MULTIPART|PARTS_LIMIT|FILES_LIMIT|FIELDS_LIMIT|PROTO_VIOLATION|MULTIPART)/.test(code)) return true
+  return typeof message === 'string' && /multipart|unexpected end of (form|multipart)|boundary|malformed part header|needle cannot have a length/i.test(message)
 }

@@ -11,7 +11,7 @@ import { AccountService } from './account/account-service.js'
 import { subscribeAuditLog } from './account/audit-log.js'
 import { JwtIssuer } from './account/jwt.js'
 import { SessionService } from './account/session-service.js'
-import { ProjectRegistry } from './projects/project-registry.js'
+import { ProjectRegistry, type TenantLimits } from './projects/project-registry.js'
 import { AvatarsService } from './avatars/avatars-service.js'
 import { LocaleService } from './locale/locale-service.js'
 import { englishCountryName } from './locale/locale-data.js'
@@ -74,6 +74,8 @@ export interface ServiceOptions {
   template: ProjectTemplate
   clock: Clock
   rateLimits: boolean
+  /** How many projects may exist and how long one may idle (`--max-projects`, `--project-ttl`). */
+  tenants?: TenantLimits
   log: FastifyBaseLogger
   /** Relay emails to this SMTP server (`smtp://host:port`) besides keeping them in the outbox. */
   smtp?: string | null
@@ -92,11 +94,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     (error) => options.log.error({ err: error }, 'event listener failed'),
     () => store.isInTransaction(),
   )
-  let jwtSecret = await store.getMeta('jwt_secret')
-  if (!jwtSecret) {
-    jwtSecret = randomBytes(32).toString('hex')
-    await store.setMeta('jwt_secret', jwtSecret)
-  }
+  const jwtSecret = await store.transaction(async () => {
+    const kept = await store.getMeta('jwt_secret')
+    if (kept) return kept
+    const fresh = randomBytes(32).toString('hex')
+    await store.setMeta('jwt_secret', fresh)
+    return fresh
+  })
   const countryName: CountryName = englishCountryName
   const sessions = new SessionService(store, clock, bus, new JwtIssuer(jwtSecret, clock), countryName)
   const account = new AccountService(store, clock, bus, sessions, countryName)
@@ -104,7 +108,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const outbox = new Outbox(store, clock, options.log, options.smtp ?? null)
   const mfa = new MfaService(store, clock, bus)
   const teams = new TeamService(store, clock, bus)
-  const projects = new ProjectRegistry(store, template, clock)
+  const projects = new ProjectRegistry(store, template, clock, options.tenants)
   projects.onProvision((project) => teams.provision(project))
   const storage = new StorageService({ store, blobs: options.blobs ?? new MemoryBlobStore(), key: options.storageKey ?? randomBytes(32), clock, bus })
   // A new or reset project starts with no file bytes; the store's wipe removes the records.
@@ -113,10 +117,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const databases = new DatabaseService(documents, schemas, template, clock, bus)
   // A new or reset project starts with no documents.
   projects.onProvision((project) => documents.wipeProject(project.id))
+  // A project dropped for idling leaves nothing behind: its file bytes and documents go with its records.
+  projects.onDrop((projectId) => storage.wipeProject(projectId))
+  projects.onDrop((projectId) => documents.wipeProject(projectId))
   const messaging = new MessagingService(store, clock, bus)
   projects.onProvision((project) => messaging.provision(project))
   // A deleted target leaves its topics, as Appwrite's deletes worker does.
   bus.subscribe((event) => messaging.onEvent(event))
+  const rateLimiter = new RateLimiter(options.rateLimits)
+  projects.onDrop((projectId) => rateLimiter.forget(projectId))
   subscribeAuditLog(bus, store, clock)
   const services: Services = {
     clock,
@@ -132,7 +141,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     teams,
     memberships: new MembershipService(store, clock, bus, teams, sessions, outbox),
     outbox,
-    rateLimiter: new RateLimiter(options.rateLimits),
+    rateLimiter,
     avatars: new AvatarsService({ clock, allowPrivateUrls: options.allowPrivateUrls ?? false }),
     databases,
     storage,

@@ -282,6 +282,8 @@ export interface Store {
   readonly subscribers: Table<SubscriberRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
+  /** The IDs of every project the store holds. */
+  projectIds(): Promise<string[]>
   setMeta(key: string, value: string): Promise<void>
   /** Whether the calling code runs inside `transaction()`. */
   isInTransaction(): boolean

@@ -102,6 +102,18 @@ describe('appwrite-emulator start', () => {
     const help = await run(['--help'])
     expect(help.code).toBe(0)
     expect(help.output).toContain('--in-memory')
+    expect((await run(['start', '--max-projects', 'many'])).code).toBe(2)
+    expect((await run(['start', '--project-ttl', 'soon'])).code).toBe(2)
+    expect((await run(['start', '--in-memory', '--port', '0', '--control-token', 'short'])).code).toBe(1)
+  })
+
+  it('guards the control API with --control-token', async () => {
+    const token = 'cli-control-token-0123456789'
+    const { url, output } = await start(['start', '--port', '0', '--in-memory', '--control-token', token])
+    expect(output()).toMatch(/needs the control token/)
+    const messages = url.replace('/v1', '/_emulator/projects/p/messages')
+    expect((await fetch(messages)).status).toBe(401)
+    expect((await fetch(messages, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
   })
 })
 

@@ -1,4 +1,5 @@
 import { isValidKey } from '../../domain/ids.js'
+import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
 import type { ProjectSettings, ProjectTemplate } from '../../config/appwrite-json.js'
 import { defaultSettings } from '../../config/appwrite-json.js'
@@ -17,6 +18,16 @@ export interface Project {
 /** Work that fills a new (or reset) project from the template, e.g. the teams listed in appwrite.json. */
 export type Provisioner = (project: Project) => Promise<void>
 
+/** Work that removes what a dropped project kept outside the store's tables (file bytes, documents, counters). */
+export type Dropper = (projectId: string) => Promise<void> | void
+
+/** How many projects may exist, and how long one may sit idle before it is dropped. */
+export interface TenantLimits {
+  maxProjects: number
+  /** Milliseconds; null keeps idle projects forever. */
+  idleTtlMs: number | null
+}
+
 export const CONSOLE_PROJECT_ID = 'console'
 
 /**
@@ -27,12 +38,26 @@ export class ProjectRegistry {
   private readonly known = new Map<string, Project>()
   private readonly pending = new Map<string, Promise<Project>>()
   private readonly provisioners: Provisioner[] = []
+  private readonly droppers: Dropper[] = []
+  /** When each project was last named by a request, for `idleTtlMs`. Projects not seen since start count from start. */
+  private readonly lastSeen = new Map<string, number>()
+  private readonly startedAt: number
+  /** The number of projects in the store, read once on the first creation. */
+  private total: number | null = null
 
   constructor(
     private readonly store: Store,
     private readonly template: ProjectTemplate,
     private readonly clock: Clock,
-  ) {}
+    private readonly limits: TenantLimits = { maxProjects: 10_000, idleTtlMs: null },
+  ) {
+    this.startedAt = clock.now()
+  }
+
+  /** Registers work to run when a project is dropped for idling. */
+  onDrop(dropper: Dropper): void {
+    this.droppers.push(dropper)
+  }
 
   /** Registers work to run when a project is created or reset. */
   onProvision(provisioner: Provisioner): void {
@@ -42,7 +67,10 @@ export class ProjectRegistry {
   /** The project with this ID, created on first use; null when the ID cannot name a project. */
   async get(projectId: string): Promise<Project | null> {
     const cached = this.known.get(projectId)
-    if (cached) return cached
+    if (cached) {
+      if (this.limits.idleTtlMs !== null) this.lastSeen.set(projectId, this.clock.now())
+      return cached
+    }
     if (projectId !== CONSOLE_PROJECT_ID && !isValidKey(projectId)) return null
     let pending = this.pending.get(projectId)
     if (!pending) {
@@ -56,7 +84,32 @@ export class ProjectRegistry {
   async reset(projectId: string): Promise<void> {
     this.known.delete(projectId)
     await this.store.wipeProject(projectId)
+    if (this.total !== null && projectId !== CONSOLE_PROJECT_ID) this.total--
     await this.get(projectId)
+  }
+
+  /**
+   * Drops every project no request has named for longer than `idleTtlMs` (the configured project and the console
+   * stay); returns the IDs dropped. The emulator runs it on a timer when `--project-ttl` is set.
+   */
+  async dropIdle(): Promise<string[]> {
+    const ttl = this.limits.idleTtlMs
+    if (ttl === null) return []
+    const cutoff = this.clock.now() - ttl
+    const dropped: string[] = []
+    for (const id of await this.store.projectIds()) {
+      if (id === CONSOLE_PROJECT_ID || id === this.template.projectId || this.pending.has(id)) continue
+      if ((this.lastSeen.get(id) ?? this.startedAt) > cutoff) continue
+      this.known.delete(id)
+      this.lastSeen.delete(id)
+      await this.store.transaction(async () => {
+        await this.store.wipeProject(id)
+        for (const drop of this.droppers) await drop(id)
+      })
+      if (this.total !== null) this.total--
+      dropped.push(id)
+    }
+    return dropped
   }
 
   /** The IDs the config names, for the banner. */
@@ -81,11 +134,21 @@ export class ProjectRegistry {
     if (!(await this.store.projects.get(projectId, projectId))) {
       await this.store.transaction(async () => {
         if (await this.store.projects.get(projectId, projectId)) return
+        this.total ??= (await this.store.projectIds()).length
+        if (!project.isConsole && this.total >= this.limits.maxProjects) {
+          // Unknown projects are created on first use; past the bound a new ID is what it is on Appwrite: unknown.
+          throw new AppwriteException(
+            'project_not_found',
+            `Project "${projectId}" does not exist, and the emulator already holds ${this.limits.maxProjects} projects (--max-projects). Reset or drop projects, or raise the limit.`,
+          )
+        }
         await this.store.projects.insert(projectId, { id: projectId, createdAt: formatDate(this.clock.now()) })
+        this.total++
         if (!project.isConsole) for (const provision of this.provisioners) await provision(project)
       })
     }
     this.known.set(projectId, project)
+    if (this.limits.idleTtlMs !== null) this.lastSeen.set(projectId, this.clock.now())
     return project
   }
 }

@@ -118,6 +118,10 @@ export class SqliteStore implements Store {
     return run
   }
 
+  async projectIds(): Promise<string[]> {
+    return this.db.prepare('SELECT project_id FROM projects').pluck().all() as string[]
+  }
+
   async wipeProject(projectId: string): Promise<void> {
     await this.transaction(async () => {
       for (const table of this.tables) table.wipe(projectId)
