@@ -21,6 +21,7 @@ export class UniqueViolation extends Error {
   }
 }
 
+/** Records of one kind. Writes must run inside `Store.transaction()`; outside one they throw. */
 export interface Table<R extends { id: string }> {
   get(projectId: string, id: string): Promise<R | null>
   findOne(projectId: string, where: Where): Promise<R | null>
@@ -285,9 +286,12 @@ export interface Store {
   /** The IDs of every project the store holds. */
   projectIds(): Promise<string[]>
   setMeta(key: string, value: string): Promise<void>
-  /** Whether the calling code runs inside `transaction()`. */
+  /** Whether the calling code runs inside the open `transaction()` (work left running after one ended does not). */
   isInTransaction(): boolean
-  /** Runs `work` with every write in one transaction; nested calls join the outer one. */
+  /**
+   * Runs `work` with every write in one transaction; nested calls join the outer one. Transactions take turns,
+   * no other request sees their writes before the commit, and a write anywhere else throws.
+   */
   transaction<T>(work: () => Promise<T>): Promise<T>
   /** Deletes every row of one project. */
   wipeProject(projectId: string): Promise<void>

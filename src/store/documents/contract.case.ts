@@ -45,6 +45,8 @@ export function documentStoreContract(name: string, open: () => Promise<Opened>,
       $id: id, $createdAt: '2024-01-01T00:00:00.000+00:00', $updatedAt: '2024-01-01T00:00:00.000+00:00', $permissions: permissions,
       data: { title: null, tags: null, done: null, n: null, ...data },
     })
+    // The store refuses writes outside a transaction, so each write here runs in its own.
+    const inTx = <T>(work: () => Promise<T>) => opened.store.transaction(work)
     beforeEach(async () => {
       opened = await open()
       notes = { projectId: 'p1', schema: opened.schemas.get(schemaKey('db', 'notes'))! }
@@ -52,51 +54,56 @@ export function documentStoreContract(name: string, open: () => Promise<Opened>,
     afterEach(async () => opened.close())
 
     test('inserts and gets a document with typed values', async () => {
-      const inserted = await opened.store.insert(notes, doc('a', { title: 'T', tags: ['x', 'y'], done: true, n: 3 }, ['read("any")']))
+      const inserted = await inTx(() => opened.store.insert(notes, doc('a', { title: 'T', tags: ['x', 'y'], done: true, n: 3 }, ['read("any")'])))
       expect(inserted.$sequence).toBeGreaterThan(0)
       const got = await opened.store.get(notes, 'a')
       expect(got).toMatchObject({ $id: 'a', $permissions: ['read("any")'], data: { title: 'T', tags: ['x', 'y'], done: true, n: 3 } })
     })
 
     test('keeps projects apart', async () => {
-      await opened.store.insert(notes, doc('a', { title: 'T' }))
+      await inTx(() => opened.store.insert(notes, doc('a', { title: 'T' })))
       expect(await opened.store.get({ ...notes, projectId: 'p2' }, 'a')).toBeNull()
-      await opened.store.insert({ ...notes, projectId: 'p2' }, doc('a', { title: 'T' }))
-      await opened.store.wipeProject('p2')
+      await inTx(() => opened.store.insert({ ...notes, projectId: 'p2' }, doc('a', { title: 'T' })))
+      await inTx(() => opened.store.wipeProject('p2'))
       expect(await opened.store.get(notes, 'a')).not.toBeNull()
       expect(await opened.store.get({ ...notes, projectId: 'p2' }, 'a')).toBeNull()
     })
 
     test('refuses a repeated ID or unique value with document_already_exists', async () => {
-      await opened.store.insert(notes, doc('a', { title: 'Same' }))
-      await expect(opened.store.insert(notes, doc('a', { title: 'Other' }))).rejects.toMatchObject({ type: 'document_already_exists' })
-      await expect(opened.store.insert(notes, doc('b', { title: 'same' }))).rejects.toBeInstanceOf(AppwriteException)
+      await inTx(() => opened.store.insert(notes, doc('a', { title: 'Same' })))
+      await expect(inTx(() => opened.store.insert(notes, doc('a', { title: 'Other' })))).rejects.toMatchObject({ type: 'document_already_exists' })
+      await expect(inTx(() => opened.store.insert(notes, doc('b', { title: 'same' })))).rejects.toBeInstanceOf(AppwriteException)
     })
 
     test('updates values and permissions, and the read filter follows', async () => {
-      const a = await opened.store.insert(notes, doc('a', { title: 'T' }, ['read("user:u1")']))
+      const a = await inTx(() => opened.store.insert(notes, doc('a', { title: 'T' }, ['read("user:u1")'])))
       const find = (roles: string[]) => opened.store.find(notes, { filters: [], orders: [], limit: 25, offset: 0, readableBy: roles })
       expect((await find(['user:u1'])).map((d) => d.$id)).toEqual(['a'])
-      await opened.store.update(notes, { ...a, $permissions: ['read("user:u2")'], data: { ...a.data, n: 9 } })
+      await inTx(() => opened.store.update(notes, { ...a, $permissions: ['read("user:u2")'], data: { ...a.data, n: 9 } }))
       expect(await find(['user:u1'])).toEqual([])
       expect((await find(['user:u2']))[0].data.n).toBe(9)
       expect(await opened.store.count(notes, { filters: [], readableBy: ['user:u2'], max: 5000 })).toBe(1)
     })
 
     test('deletes', async () => {
-      await opened.store.insert(notes, doc('a'))
-      expect(await opened.store.delete(notes, 'a')).toBe(true)
-      expect(await opened.store.delete(notes, 'a')).toBe(false)
+      await inTx(() => opened.store.insert(notes, doc('a')))
+      expect(await inTx(() => opened.store.delete(notes, 'a'))).toBe(true)
+      expect(await inTx(() => opened.store.delete(notes, 'a'))).toBe(false)
       expect(await opened.store.get(notes, 'a')).toBeNull()
     })
 
     test('links many-to-many both ways', async () => {
       const junction = notes.schema.byKey.get('tag')!.junction!
-      await opened.store.setLinks(junction, 'p1', 'parent', 'a', ['t1', 't2'])
-      await opened.store.setLinks(junction, 'p1', 'parent', 'b', ['t2'])
+      await inTx(() => opened.store.setLinks(junction, 'p1', 'parent', 'a', ['t1', 't2']))
+      await inTx(() => opened.store.setLinks(junction, 'p1', 'parent', 'b', ['t2']))
       expect(await opened.store.links(junction, 'p1', 'child', 't2')).toEqual(['a', 'b'])
-      await opened.store.unlinkAll(junction, 'p1', 'child', 't2')
+      await inTx(() => opened.store.unlinkAll(junction, 'p1', 'child', 't2'))
       expect(await opened.store.links(junction, 'p1', 'parent', 'a')).toEqual(['t1'])
+    })
+
+    test('refuses a write outside a transaction', async () => {
+      await expect(opened.store.insert(notes, doc('a'))).rejects.toThrow(/outside a transaction/)
+      expect(await opened.store.get(notes, 'a')).toBeNull()
     })
 
     test('rolls back every write of a failed transaction', async () => {

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3'
 import type { ProjectTemplate } from '../../config/appwrite-json.js'
+import type { SqliteConnection } from '../sqlite/connection.js'
 import type { Store } from '../types.js'
 import { buildSchemas, type SchemaSet } from './schema.js'
 import { SqliteDocumentStore } from './sqlite-document-store.js'
@@ -13,7 +13,7 @@ export type { DocumentStore } from './types.js'
  */
 export function openDocumentStore(store: Store, template: ProjectTemplate): { documents: DocumentStore; schemas: SchemaSet } {
   const schemas = buildSchemas(template)
-  const db = (store as { db?: Database.Database }).db
-  if (!db) throw new Error('documents need the SQLite store (no other document store is built yet)')
-  return { documents: new SqliteDocumentStore(db, schemas, (work) => store.transaction(work)), schemas }
+  const connection = (store as { connection?: SqliteConnection }).connection
+  if (!connection) throw new Error('documents need the SQLite store (no other document store is built yet)')
+  return { documents: new SqliteDocumentStore(connection, schemas), schemas }
 }

@@ -20,7 +20,7 @@ describe('schema tables follow the config across restarts', () => {
     const first = SqliteStore.open(file)
     const before = openDocumentStore(first, contractTemplate())
     const ref = { projectId: 'p1', schema: before.schemas.get(schemaKey('db', 'notes'))! }
-    await before.documents.insert(ref, { $id: 'a', $createdAt: 'x', $updatedAt: 'x', $permissions: [], data: { title: 'kept' } })
+    await before.documents.transaction(() => before.documents.insert(ref, { $id: 'a', $createdAt: 'x', $updatedAt: 'x', $permissions: [], data: { title: 'kept' } }))
     await first.close()
 
     const template = contractTemplate()
@@ -35,7 +35,7 @@ describe('schema tables follow the config across restarts', () => {
     const indexes = second.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%by_extra'`).all()
     expect(indexes).toHaveLength(1)
     // The unique index left the config, so a repeated title is fine now.
-    await after.documents.insert(ref2, { $id: 'b', $createdAt: 'x', $updatedAt: 'x', $permissions: [], data: { title: 'kept' } })
+    await after.documents.transaction(() => after.documents.insert(ref2, { $id: 'b', $createdAt: 'x', $updatedAt: 'x', $permissions: [], data: { title: 'kept' } }))
     await second.close()
   })
 })

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Query } from '../../domain/query/parse.js'
+import type { SqliteConnection } from '../sqlite/connection.js'
 import { columnAttributes, type AttributeSchema, type CollectionSchema, type JunctionSchema, type SchemaSet } from './schema.js'
 import { INTERNAL_COLUMNS, QueryCompiler } from './sql/compile.js'
 import { sqliteDialect as d } from './sql/sqlite-dialect.js'
@@ -46,18 +47,25 @@ interface Row {
 /**
  * Documents in SQLite: one table per collection of the config (shared by projects, `_project_id` leading every
  * index), a column per attribute, arrays as JSON, a permissions table for read filters, FTS5 tables for
- * fulltext indexes kept by triggers, and a link table per many-to-many relationship.
+ * fulltext indexes kept by triggers, and a link table per many-to-many relationship. It shares the record store's
+ * connection and its rules: reads wait while another context's transaction is open, writes need a transaction.
  */
 export class SqliteDocumentStore implements DocumentStore {
   private readonly statements = new Map<string, Database.Statement>()
   private readonly inserts = new Map<CollectionSchema, Database.Statement>()
 
+  private readonly db: Database.Database
+
   constructor(
-    private readonly db: Database.Database,
+    private readonly connection: SqliteConnection,
     private readonly schemas: SchemaSet,
-    private readonly runTransaction: <T>(work: () => Promise<T>) => Promise<T>,
   ) {
+    this.db = connection.db
     this.migrate()
+  }
+
+  private writable(): void {
+    this.connection.assertWritable('documents')
   }
 
   private stmt(sql: string): Database.Statement {
@@ -156,7 +164,8 @@ export class SqliteDocumentStore implements DocumentStore {
 
   /**
    * Documents read outside transactions, by collection. Any write to the collection empties its map, and reads
-   * inside a transaction are never kept, so a rolled-back write cannot leave a stale entry behind.
+   * inside a transaction are never kept, so a rolled-back write cannot leave a stale entry behind. Reads from
+   * other contexts wait while a transaction is open, so none of them caches an uncommitted document either.
    */
   private readonly reads = new Map<CollectionSchema, Map<string, StoredDocument | null>>()
 
@@ -166,6 +175,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async get(ref: CollectionRef, id: string): Promise<StoredDocument | null> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const cacheable = !this.db.inTransaction
     let byId = this.reads.get(ref.schema)
     // `_uid` compares without case, so the key does too.
@@ -182,6 +192,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async find(ref: CollectionRef, options: FindOptions): Promise<StoredDocument[]> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const compiler = new QueryCompiler(d, ref.schema)
     const cursor = options.cursor
       ? { row: this.cursorRow(options.cursor.document), direction: options.cursor.direction, orders: options.orders }
@@ -201,6 +212,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async count(ref: CollectionRef, options: { filters: Query[]; readableBy: string[] | null; max: number }): Promise<number> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const compiler = new QueryCompiler(d, ref.schema)
     const where = compiler.where({ projectId: ref.projectId, filters: options.filters, readableBy: options.readableBy })
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${q(ref.schema.table)} t WHERE ${where.sql} LIMIT ?)`
@@ -208,6 +220,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async insert(ref: CollectionRef, doc: NewDocument): Promise<StoredDocument> {
+    this.writable()
     const { schema } = ref
     this.forget(schema)
     let insert = this.inserts.get(schema)
@@ -238,6 +251,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async update(ref: CollectionRef, doc: StoredDocument): Promise<void> {
+    this.writable()
     const { schema } = ref
     this.forget(schema)
     const columns = columnAttributes(schema)
@@ -253,6 +267,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async delete(ref: CollectionRef, id: string): Promise<boolean> {
+    this.writable()
     this.forget(ref.schema)
     const row = this.stmt(`SELECT _seq FROM ${q(ref.schema.table)} WHERE _project_id = ? AND _uid = ?`).get(ref.projectId, id) as { _seq: number } | undefined
     if (!row) return false
@@ -262,17 +277,20 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async findByColumn(ref: CollectionRef, key: string, value: string): Promise<StoredDocument[]> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const rows = this.stmt(`SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = ? AND ${q(key)} = ? ORDER BY _seq`).all(ref.projectId, value) as Row[]
     return rows.map((r) => this.toDocument(ref.schema, r))
   }
 
   async links(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<string[]> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const [mine, other] = side === 'parent' ? ['_parent', '_child'] : ['_child', '_parent']
     const rows = this.stmt(`SELECT ${other} AS id FROM ${q(j.table)} WHERE _project_id = ? AND ${mine} = ? ORDER BY _seq`).all(projectId, id) as { id: string }[]
     return rows.map((r) => r.id)
   }
 
   async setLinks(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string, otherIds: string[]): Promise<void> {
+    this.writable()
     const [mine, other] = side === 'parent' ? ['_parent', '_child'] : ['_child', '_parent']
     this.stmt(`DELETE FROM ${q(j.table)} WHERE _project_id = ? AND ${mine} = ?`).run(projectId, id)
     const insert = this.stmt(`INSERT INTO ${q(j.table)} (_project_id, ${mine}, ${other}) VALUES (?, ?, ?)`)
@@ -280,14 +298,16 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async unlinkAll(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<void> {
+    this.writable()
     this.stmt(`DELETE FROM ${q(j.table)} WHERE _project_id = ? AND ${side === 'parent' ? '_parent' : '_child'} = ?`).run(projectId, id)
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.runTransaction(work)
+    return this.connection.transaction(work)
   }
 
   async wipeProject(projectId: string): Promise<void> {
+    this.writable()
     this.forget(null)
     for (const schema of this.schemas.values()) {
       this.stmt(`DELETE FROM ${q(schema.permissionsTable)} WHERE _project_id = ?`).run(projectId)

@@ -54,7 +54,7 @@ export interface DocumentStore {
   setLinks(junction: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string, otherIds: string[]): Promise<void>
   /** Removes every link of one document. */
   unlinkAll(junction: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<void>
-  /** Runs `work` in one transaction shared with the rest of the store; nested calls join it. */
+  /** Runs `work` in one transaction shared with the rest of the store; nested calls join it. Writes need one. */
   transaction<T>(work: () => Promise<T>): Promise<T>
   /** Deletes every document of one project. */
   wipeProject(projectId: string): Promise<void>

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { SqliteConnection } from './connection.js'
 import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where } from '../types.js'
 
 /** Maps a record to the values of the table's extra columns. */
@@ -19,23 +20,28 @@ const MAX_CACHED_READS = 10_000
 
 /**
  * One SQLite table of JSON records. Statements are prepared once per shape and reused, so a lookup by ID or by
- * an indexed column costs one index probe.
+ * an indexed column costs one index probe. Reads wait while another context's transaction is open and writes
+ * need a transaction (see SqliteConnection).
  */
 export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   private readonly statements = new Map<string, Database.Statement>()
   private readonly columnNames: string[]
   /**
    * Results of recent reads, keyed by query and arguments. Any write to the table empties it, and so does a
-   * rolled-back transaction (see SqliteStore), so it never serves a value the database does not hold.
+   * rolled-back transaction, so it never serves a value the database does not hold. A value cached inside a
+   * transaction reaches no other context before the commit: their reads wait for it to end.
    */
   private readonly reads = new Map<string, unknown>()
+  private readonly db: Database.Database
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly connection: SqliteConnection,
     private readonly name: string,
     private readonly columns: ColumnMap<R>,
   ) {
+    this.db = connection.db
     this.columnNames = Object.keys(columns)
+    connection.onRollback(() => this.invalidate())
   }
 
   private stmt(key: string, sql: () => string): Database.Statement {
@@ -77,6 +83,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async get(projectId: string, id: string): Promise<R | null> {
+    if (this.connection.mustWait()) await this.connection.readable()
     return this.cached(`get|${projectId}|${id}`, () => {
       const data = this.stmt('get', () => `SELECT data FROM ${this.name} WHERE project_id = ? AND id = ?`).pluck().get(projectId, id) as string | undefined
       return data === undefined ? null : (JSON.parse(data) as R)
@@ -84,6 +91,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async findOne(projectId: string, where: Where): Promise<R | null> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const w = this.whereClause(where)
     return this.cached(`one|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
       const data = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`)
@@ -94,6 +102,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async list(projectId: string, where: Where = {}, options: ListOptions = {}): Promise<R[]> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const w = this.whereClause(where)
     const order = options.newestFirst ? 'DESC' : 'ASC'
     const limit = options.limit ?? -1
@@ -107,6 +116,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async count(projectId: string, where: Where = {}): Promise<number> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const w = this.whereClause(where)
     return this.cached(`count|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
       return this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql}`).pluck().get(projectId, ...w.values) as number
@@ -114,6 +124,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async insert(projectId: string, record: R): Promise<void> {
+    this.connection.assertWritable(this.name)
     this.invalidate()
     const cols = ['project_id', 'id', ...this.columnNames, 'data']
     const values = [projectId, record.id, ...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record)]
@@ -125,6 +136,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async update(projectId: string, record: R): Promise<boolean> {
+    this.connection.assertWritable(this.name)
     this.invalidate()
     const sets = [...this.columnNames.map((c) => `${c} = ?`), 'data = ?'].join(', ')
     const values = [...this.columnNames.map((c) => toSql(this.columns[c](record))), JSON.stringify(record), projectId, record.id]
@@ -135,17 +147,20 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async delete(projectId: string, id: string): Promise<boolean> {
+    this.connection.assertWritable(this.name)
     this.invalidate()
     return this.stmt('delete', () => `DELETE FROM ${this.name} WHERE project_id = ? AND id = ?`).run(projectId, id).changes > 0
   }
 
   async deleteWhere(projectId: string, where: Where): Promise<number> {
+    this.connection.assertWritable(this.name)
     this.invalidate()
     const w = this.whereClause(where)
     return this.stmt(`deleteWhere:${w.key}`, () => `DELETE FROM ${this.name} WHERE ${w.sql}`).run(projectId, ...w.values).changes
   }
 
   wipe(projectId: string): void {
+    this.connection.assertWritable(this.name)
     this.invalidate()
     this.stmt('wipe', () => `DELETE FROM ${this.name} WHERE project_id = ?`).run(projectId)
   }

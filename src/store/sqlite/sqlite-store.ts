@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
@@ -20,6 +19,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../types.js'
+import { SqliteConnection } from './connection.js'
 import { SqliteJsonTable } from './json-table.js'
 import { migrations } from './migrations.js'
 
@@ -41,31 +41,32 @@ export class SqliteStore implements Store {
   readonly topics: SqliteJsonTable<TopicRecord>
   readonly subscribers: SqliteJsonTable<SubscriberRecord>
   private readonly tables: SqliteJsonTable<any>[]
-  private readonly inTransaction = new AsyncLocalStorage<true>()
-  private queue: Promise<unknown> = Promise.resolve()
+  /** Who may read and write the connection when; the document store shares it. */
+  readonly connection: SqliteConnection
 
   /** The connection, shared with the document store so both write in the same transactions. */
   private constructor(readonly db: Database.Database) {
-    this.projects = new SqliteJsonTable(db, 'projects', {})
-    this.users = new SqliteJsonTable(db, 'users', { email: (u) => u.email, phone: (u) => u.phone })
-    this.sessions = new SqliteJsonTable(db, 'sessions', { user_id: (s) => s.userId, secret_hash: (s) => s.secretHash })
-    this.tokens = new SqliteJsonTable(db, 'tokens', { user_id: (t) => t.userId, type: (t) => t.type })
-    this.identities = new SqliteJsonTable(db, 'identities', {
+    const connection = (this.connection = new SqliteConnection(db))
+    this.projects = new SqliteJsonTable(connection, 'projects', {})
+    this.users = new SqliteJsonTable(connection, 'users', { email: (u) => u.email, phone: (u) => u.phone })
+    this.sessions = new SqliteJsonTable(connection, 'sessions', { user_id: (s) => s.userId, secret_hash: (s) => s.secretHash })
+    this.tokens = new SqliteJsonTable(connection, 'tokens', { user_id: (t) => t.userId, type: (t) => t.type })
+    this.identities = new SqliteJsonTable(connection, 'identities', {
       user_id: (i) => i.userId,
       provider: (i) => i.provider,
       provider_uid: (i) => i.providerUid,
       provider_email: (i) => i.providerEmail,
     })
-    this.targets = new SqliteJsonTable(db, 'targets', { user_id: (t) => t.userId, identifier: (t) => t.identifier })
-    this.logs = new SqliteJsonTable(db, 'logs', { user_id: (l) => l.userId })
-    this.messages = new SqliteJsonTable(db, 'messages', {})
-    this.challenges = new SqliteJsonTable(db, 'challenges', { user_id: (c) => c.userId })
-    this.authenticators = new SqliteJsonTable(db, 'authenticators', { user_id: (a) => a.userId, type: (a) => a.type })
-    this.teams = new SqliteJsonTable(db, 'teams', {})
-    this.memberships = new SqliteJsonTable(db, 'memberships', { team_id: (m) => m.teamId, user_id: (m) => m.userId })
-    this.files = new SqliteJsonTable(db, 'files', { bucket_id: (f) => f.bucketId })
-    this.topics = new SqliteJsonTable(db, 'topics', {})
-    this.subscribers = new SqliteJsonTable(db, 'subscribers', { topic_id: (s) => s.topicId, target_id: (s) => s.targetId })
+    this.targets = new SqliteJsonTable(connection, 'targets', { user_id: (t) => t.userId, identifier: (t) => t.identifier })
+    this.logs = new SqliteJsonTable(connection, 'logs', { user_id: (l) => l.userId })
+    this.messages = new SqliteJsonTable(connection, 'messages', {})
+    this.challenges = new SqliteJsonTable(connection, 'challenges', { user_id: (c) => c.userId })
+    this.authenticators = new SqliteJsonTable(connection, 'authenticators', { user_id: (a) => a.userId, type: (a) => a.type })
+    this.teams = new SqliteJsonTable(connection, 'teams', {})
+    this.memberships = new SqliteJsonTable(connection, 'memberships', { team_id: (m) => m.teamId, user_id: (m) => m.userId })
+    this.files = new SqliteJsonTable(connection, 'files', { bucket_id: (f) => f.bucketId })
+    this.topics = new SqliteJsonTable(connection, 'topics', {})
+    this.subscribers = new SqliteJsonTable(connection, 'subscribers', { topic_id: (s) => s.topicId, target_id: (s) => s.targetId })
     this.tables = [
       this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
       this.challenges, this.authenticators, this.teams, this.memberships, this.files, this.topics, this.subscribers,
@@ -84,41 +85,27 @@ export class SqliteStore implements Store {
   }
 
   async getMeta(key: string): Promise<string | null> {
+    if (this.connection.mustWait()) await this.connection.readable()
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
     return row?.value ?? null
   }
 
   async setMeta(key: string, value: string): Promise<void> {
+    this.connection.assertWritable('meta')
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
   isInTransaction(): boolean {
-    return this.inTransaction.getStore() === true
+    return this.connection.isInTransaction()
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore()) return work()
-    // One connection, so transactions take turns; reads outside a transaction do not wait.
-    const run = this.queue.then(() =>
-      this.inTransaction.run(true, async () => {
-        this.db.exec('BEGIN IMMEDIATE')
-        try {
-          const result = await work()
-          this.db.exec('COMMIT')
-          return result
-        } catch (error) {
-          this.db.exec('ROLLBACK')
-          // Reads cached during the transaction may hold rolled-back values.
-          for (const table of this.tables) table.invalidate()
-          throw error
-        }
-      }),
-    )
-    this.queue = run.catch(() => undefined)
-    return run
+    // One connection, so transactions take turns, and reads from other requests wait for the open one.
+    return this.connection.transaction(work)
   }
 
   async projectIds(): Promise<string[]> {
+    if (this.connection.mustWait()) await this.connection.readable()
     return this.db.prepare('SELECT project_id FROM projects').pluck().all() as string[]
   }
 
@@ -129,7 +116,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.queue
+    await this.connection.drain()
     this.db.close()
   }
 }

@@ -8,7 +8,7 @@ const url = '/v1/account/mfa/authenticators/totp'
 
 async function addAuthenticator(app: TestApp, verified: boolean) {
   const at = '2024-05-01T10:00:00.000+00:00'
-  await app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: 'JBSWY3DPEHPK3PXP' })
+  await app.store.transaction(() => app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: 'JBSWY3DPEHPK3PXP' }))
 }
 
 scenarios('account.createMfaAuthenticator', [

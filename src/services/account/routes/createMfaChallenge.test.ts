@@ -7,7 +7,7 @@ const url = '/v1/account/mfa/challenge'
 
 async function patchUser(app: TestApp, patch: Partial<UserRecord>) {
   const user = (await app.store.users.get(PROJECT, 'alice'))!
-  await app.store.users.update(PROJECT, { ...user, ...patch })
+  await app.store.transaction(() => app.store.users.update(PROJECT, { ...user, ...patch }))
 }
 
 const challenges = (app: TestApp) => app.store.challenges.list(PROJECT, { user_id: 'alice' })

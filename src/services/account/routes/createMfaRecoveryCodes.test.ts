@@ -7,7 +7,7 @@ const url = '/v1/account/mfa/recovery-codes'
 
 async function patchUser(app: TestApp, patch: Partial<UserRecord>) {
   const user = (await app.store.users.get(PROJECT, 'alice'))!
-  await app.store.users.update(PROJECT, { ...user, ...patch })
+  await app.store.transaction(() => app.store.users.update(PROJECT, { ...user, ...patch }))
 }
 
 scenarios('account.createMfaRecoveryCodes', [

@@ -11,12 +11,12 @@ const now = Date.parse('2024-05-01T10:20:30.123Z')
 
 async function addAuthenticator(app: TestApp) {
   const at = '2024-05-01T10:00:00.000+00:00'
-  await app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified: true, secret: SECRET })
+  await app.store.transaction(() => app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified: true, secret: SECRET }))
 }
 
 async function patchUser(app: TestApp, patch: Partial<UserRecord>) {
   const user = (await app.store.users.get(PROJECT, 'alice'))!
-  await app.store.users.update(PROJECT, { ...user, ...patch })
+  await app.store.transaction(() => app.store.users.update(PROJECT, { ...user, ...patch }))
 }
 
 async function withCodes(app: TestApp) {

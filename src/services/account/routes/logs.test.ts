@@ -51,10 +51,12 @@ scenarios('account.listIdentities and deleteIdentity', [
     name: 'lists and deletes an identity',
     as: 'alice',
     async before(app) {
-      await app.store.identities.insert('test-project', {
-        id: 'ident1', createdAt: '2024-05-01T10:20:30.123+00:00', updatedAt: '2024-05-01T10:20:30.123+00:00', userId: 'alice', provider: 'github',
-        providerUid: '42', providerEmail: 'alice@example.test', providerAccessToken: 't', providerAccessTokenExpiry: '', providerRefreshToken: '',
-      })
+      await app.store.transaction(() =>
+        app.store.identities.insert('test-project', {
+          id: 'ident1', createdAt: '2024-05-01T10:20:30.123+00:00', updatedAt: '2024-05-01T10:20:30.123+00:00', userId: 'alice', provider: 'github',
+          providerUid: '42', providerEmail: 'alice@example.test', providerAccessToken: 't', providerAccessTokenExpiry: '', providerRefreshToken: '',
+        }),
+      )
     },
     request: { method: 'DELETE', url: '/v1/account/identities/ident1' },
     expect: { status: 204 },
@@ -83,12 +85,14 @@ scenarios('account.listIdentities queries', [
     name: 'filters and pages identities',
     as: 'alice',
     async before(app) {
-      for (const [id, provider] of [['i1', 'github'], ['i2', 'google'], ['i3', 'github']]) {
-        await app.store.identities.insert('test-project', {
-          id, createdAt: '2024-05-01T10:20:30.123+00:00', updatedAt: '2024-05-01T10:20:30.123+00:00', userId: 'alice', provider,
-          providerUid: id, providerEmail: `${id}@example.test`, providerAccessToken: '', providerAccessTokenExpiry: '', providerRefreshToken: '',
-        })
-      }
+      await app.store.transaction(async () => {
+        for (const [id, provider] of [['i1', 'github'], ['i2', 'google'], ['i3', 'github']]) {
+          await app.store.identities.insert('test-project', {
+            id, createdAt: '2024-05-01T10:20:30.123+00:00', updatedAt: '2024-05-01T10:20:30.123+00:00', userId: 'alice', provider,
+            providerUid: id, providerEmail: `${id}@example.test`, providerAccessToken: '', providerAccessTokenExpiry: '', providerRefreshToken: '',
+          })
+        }
+      })
     },
     request: { method: 'GET', url: `/v1/account/identities?queries[0]=${encodeURIComponent('{"method":"equal","attribute":"provider","values":["GitHub"]}')}&queries[1]=${encodeURIComponent('{"method":"cursorAfter","values":["i1"]}')}` },
     expect: { status: 200, body: { total: 2, identities: [{ $id: 'i3' }] }, absent: [] },

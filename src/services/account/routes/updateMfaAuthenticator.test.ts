@@ -8,7 +8,7 @@ const SECRET = 'JBSWY3DPEHPK3PXP'
 
 async function addAuthenticator(app: TestApp, verified: boolean) {
   const at = '2024-05-01T10:00:00.000+00:00'
-  await app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: SECRET })
+  await app.store.transaction(() => app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: SECRET }))
 }
 
 const now = Date.parse('2024-05-01T10:20:30.123Z')

@@ -12,12 +12,12 @@ const now = Date.parse('2024-05-01T10:20:30.123Z')
 
 async function patchUser(app: TestApp, patch: Partial<UserRecord>, id = 'alice') {
   const user = (await app.store.users.get(PROJECT, id))!
-  await app.store.users.update(PROJECT, { ...user, ...patch })
+  await app.store.transaction(() => app.store.users.update(PROJECT, { ...user, ...patch }))
 }
 
 async function addAuthenticator(app: TestApp, verified = true) {
   const at = '2024-05-01T10:00:00.000+00:00'
-  await app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: SECRET })
+  await app.store.transaction(() => app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified, secret: SECRET }))
 }
 
 /** Starts a challenge as the scenario's user; the code sent (if any) lands in `ctx.code`. */

@@ -10,12 +10,12 @@ const CODES = ['0a1b2c3d4e', '1a1b2c3d4e', '2a1b2c3d4e', '3a1b2c3d4e', '4a1b2c3d
 
 async function patchUser(app: TestApp, patch: Partial<UserRecord>) {
   const user = (await app.store.users.get(PROJECT, 'alice'))!
-  await app.store.users.update(PROJECT, { ...user, ...patch })
+  await app.store.transaction(() => app.store.users.update(PROJECT, { ...user, ...patch }))
 }
 
 async function challengeDone(app: TestApp, cookie: string) {
   const at = '2024-05-01T10:00:00.000+00:00'
-  await app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified: true, secret: SECRET })
+  await app.store.transaction(() => app.store.authenticators.insert(PROJECT, { id: 'auth1', userId: 'alice', createdAt: at, updatedAt: at, type: 'totp', verified: true, secret: SECRET }))
   const challenge = await app.request({ method: 'POST', url: '/v1/account/mfa/challenge', body: { factor: 'totp' }, cookie })
   const done = await app.request({ method: 'PUT', url: '/v1/account/mfa/challenge', body: { challengeId: challenge.body.$id, otp: totpCode(SECRET, app.clock.now()) }, cookie })
   if (done.status !== 200) throw new Error(done.text)

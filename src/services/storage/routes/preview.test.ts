@@ -116,7 +116,7 @@ storageScenarios('storage.getFilePreview', [
     before: async (app) => {
       await putPhoto(app)
       const record = (await app.store.files.get('test-project', 'open/p'))!
-      await app.store.files.update('test-project', { ...record, sizeActual: 20_000_001 })
+      await app.store.transaction(() => app.store.files.update('test-project', { ...record, sizeActual: 20_000_001 }))
     },
     request: () => ({ method: 'GET', url: preview('p', 'width=40&height=40') }),
     expect: { status: 200, headers: { 'content-type': 'image/png' } },

@@ -295,7 +295,7 @@ scenarios('teams.listMemberships', [
       ctx.carolMembership = (await invite(app, ctx.cookie!, 'team1', { email: 'carol@example.test', roles: ['guest'] })).membershipId
       // Alice turns MFA on with a verified email: her membership shows mfa true. Bob asks.
       const alice = (await app.store.users.get(PROJECT, 'alice'))!
-      await app.store.users.update(PROJECT, { ...alice, mfa: true, emailVerification: true })
+      await app.store.transaction(() => app.store.users.update(PROJECT, { ...alice, mfa: true, emailVerification: true }))
       ctx.cookie = ctx.bob as string
     },
     request: { method: 'GET', url: '/v1/teams/team1/memberships' },

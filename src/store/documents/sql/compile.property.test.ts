@@ -154,13 +154,15 @@ describe(`compiled SQL equals the in-memory evaluator (${CASES} seeded cases, se
     ref = { projectId: 'p1', schema: opened.schemas.get(schemaKey('db', 'things'))! }
     const other = { projectId: 'p2', schema: ref.schema }
     const r = rng(SEED)
-    for (let i = 0; i < 40; i++) {
-      const permissions = ROLES.filter(() => r.chance(0.35)).map((role) => `read("${role}")`)
-      const doc = { $id: `d${i}`, $createdAt: r.pick(DATES), $updatedAt: DATES[0], $permissions: permissions, data: randomData(r) }
-      stored.push(await documents.insert(ref, doc))
-      // Another project's rows share the table and must never show.
-      await documents.insert(other, { ...doc, data: randomData(r) })
-    }
+    await documents.transaction(async () => {
+      for (let i = 0; i < 40; i++) {
+        const permissions = ROLES.filter(() => r.chance(0.35)).map((role) => `read("${role}")`)
+        const doc = { $id: `d${i}`, $createdAt: r.pick(DATES), $updatedAt: DATES[0], $permissions: permissions, data: randomData(r) }
+        stored.push(await documents.insert(ref, doc))
+        // Another project's rows share the table and must never show.
+        await documents.insert(other, { ...doc, data: randomData(r) })
+      }
+    })
   })
   afterAll(async () => sqlite?.close())
 
