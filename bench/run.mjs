@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { CLI, DURATION, cannon, line } from './lib.mjs'
 
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
-// BENCH_SECTIONS=account,databases,storage (the default: all) runs only some sections.
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage').split(',')
+// BENCH_SECTIONS=account,databases,storage,graphql (the default: all) runs only some sections.
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage,graphql').split(',')
 const PROJECT = 'bench'
 
 
@@ -88,4 +88,10 @@ if (SECTIONS.includes('databases')) {
 if (SECTIONS.includes('storage')) {
   const { runStorageBench } = await import('./storage.mjs')
   await runStorageBench()
+}
+
+// The graphql section: a GraphQL query against the same REST read, and the schema's first build.
+if (SECTIONS.includes('graphql')) {
+  const { benchGraphql } = await import('./graphql.mjs')
+  await benchGraphql()
 }

@@ -14,7 +14,8 @@ const MAX_KEYS = 100_000
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>()
 
-  constructor(private readonly enforce: boolean) {}
+  /** @param enforce whether limits are enforced (`--rate-limits`); GraphQL's abuse limits follow it too. */
+  constructor(readonly enforce: boolean) {}
 
   /** Counts one hit for each key template of `limit`; `values` fills `{url}`, `{ip}`, `{param-x}`… */
   hit(projectId: string, limit: RateLimit, values: (name: string) => string, nowMs: number): RateLimitVerdict {

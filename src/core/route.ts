@@ -64,8 +64,11 @@ export interface RouteDefinition<S extends ParamSpecs = ParamSpecs> {
   operation: string
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: string
-  /** Older paths Appwrite still serves for the same operation; `params` fill path params an older path lacks. */
-  aliases?: (string | { path: string; params: Record<string, string> })[]
+  /**
+   * Older paths Appwrite still serves for the same operation; `params` fill path params an older path lacks, and
+   * `method` serves it under another method (`GET /v1/graphql`, which the client spec leaves out).
+   */
+  aliases?: (string | { path: string; params: Record<string, string>; method?: RouteDefinition['method'] })[]
   scope: Scope
   groups?: RouteGroup[]
   /** The auth method that must be enabled on the project (`user_auth_method_unsupported` otherwise). */

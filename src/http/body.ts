@@ -35,17 +35,21 @@ export function parseQueryString(text: string): Record<string, unknown> {
   return out
 }
 
+/** Where an `application/graphql` body is kept: beside the params, never one of them (the GraphQL routes read it). */
+export const RAW_BODY = Symbol.for('appwrite-emulator.raw-body')
+
 /**
  * Body parsers that never fail a request: JSON that does not parse, or is not an object, reads as no params
- * at all (PHP's json_decode gives null and Appwrite then reports the first missing param). Unknown content
- * types are read and ignored.
+ * at all (PHP's json_decode gives null and Appwrite then reports the first missing param); a JSON list reads
+ * as params `0`, `1`, … as PHP's decoded list does (GraphQL batches). Unknown content types are read and
+ * ignored; an `application/graphql` body is kept under `RAW_BODY`.
  */
 export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     try {
       const parsed = JSON.parse(body as string) as unknown
-      done(null, isObject(parsed) ? parsed : {})
+      done(null, isObject(parsed) ? parsed : Array.isArray(parsed) ? { ...parsed } : {})
     } catch {
       done(null, {})
     }
@@ -53,6 +57,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     done(null, parseQueryString(body as string))
   })
+  app.addContentTypeParser('application/graphql', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, { [RAW_BODY]: body }))
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) => done(null, {}))
 }
 
@@ -78,11 +83,14 @@ export async function readInput(req: FastifyRequest, sink?: FilePartSink): Promi
 async function readMultipart(req: FastifyRequest, sink?: FilePartSink): Promise<Record<string, unknown>> {
   const pairs: string[] = []
   const files: Record<string, unknown> = {}
+  // The file parts a GraphQL multipart request's `map` names (it comes before them, graphql-multipart-request-spec).
+  let mapped = new Set<string>()
   try {
     for await (const part of req.parts()) {
       if (part.type !== 'file') {
         pairs.push(`${encodeURIComponent(part.fieldname)}=${encodeURIComponent(String(part.value))}`)
-      } else if (sink && part.fieldname === 'file') {
+        if (part.fieldname === 'map') mapped = mapKeys(String(part.value))
+      } else if (sink && (part.fieldname === 'file' || mapped.has(part.fieldname))) {
         files[part.fieldname] = await sink({ filename: part.filename, mimetype: part.mimetype, stream: part.file, truncated: () => part.file.truncated })
       } else if (sink) {
         // Only an upload's `file` is a file param; a file sent under another name is no param at all, as in PHP.
@@ -98,6 +106,16 @@ async function readMultipart(req: FastifyRequest, sink?: FilePartSink): Promise<
     return {}
   }
   return { ...parseQueryString(pairs.join('&')), ...files }
+}
+
+/** The file part names of a GraphQL multipart `map` (`{"0": ["variables.file"]}`); none when it is not a JSON object. */
+function mapKeys(map: string): Set<string> {
+  try {
+    const parsed = JSON.parse(map) as unknown
+    return new Set(isObject(parsed) ? Object.keys(parsed) : [])
+  } catch {
+    return new Set()
+  }
 }
 
 /** Whether an error is busboy's or @fastify/multipart's verdict on the body, rather than a failure of ours. */

@@ -38,7 +38,7 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
   const onSend = route.renderErrorPage ? htmlErrors(route.renderErrorPage) : undefined
   for (const alias of [route.path, ...(route.aliases ?? [])]) {
     if (typeof alias === 'string') app.route({ method: route.method, url: alias, handler, onSend })
-    else app.route({ method: route.method, url: alias.path, handler: handlerFor(alias.params), onSend })
+    else app.route({ method: alias.method ?? route.method, url: alias.path, handler: handlerFor(alias.params), onSend })
   }
 }
 

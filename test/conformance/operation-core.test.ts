@@ -403,6 +403,23 @@ const CASES: Record<string, { fail: Case; happy: Case }> = {
     fail: { call: () => ({ as: 'anonymous', path: { topicId: 'news', subscriberId: 'sub1' } }), status: 404, type: 'subscriber_not_found' },
     happy: { call: () => ({ as: 'dave', path: { topicId: 'news', subscriberId: 'sub1' } }), status: 204 },
   },
+
+  'graphql.query': {
+    fail: { call: () => ({ input: {} }), status: 400, type: 'graphql_no_query' },
+    happy: {
+      call: () => ({ as: 'anonymous', input: { query: '{ accountGet { _id } }' } }),
+      status: 200,
+      then: (outcome) => expect(outcome.result.body).toMatchObject({ data: { accountGet: { _id: expect.any(String) } } }),
+    },
+  },
+  'graphql.mutation': {
+    fail: { call: () => ({ input: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [i, { query: '{ localeGet { ip } }' }])) }), status: 400, type: 'graphql_too_many_queries' },
+    happy: {
+      call: () => ({ as: 'anonymous', input: { query: 'mutation { teamsCreate(teamId: "gql", name: "GraphQL") { _id } }' } }),
+      status: 200,
+      then: (outcome) => expect(outcome.result.body).toEqual({ data: { teamsCreate: { _id: 'gql' } } }),
+    },
+  },
 }
 
 const spooled: SpooledFile[] = []

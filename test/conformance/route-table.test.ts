@@ -12,8 +12,6 @@ const PENDING = [
   'GET /functions/{functionId}/executions',
   'POST /functions/{functionId}/executions',
   'GET /functions/{functionId}/executions/{executionId}',
-  'POST /graphql',
-  'POST /graphql/mutation',
 ]
 
 type ParamShape = { name: string; required: boolean }
