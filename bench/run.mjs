@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { CLI, DURATION, cannon, line } from './lib.mjs'
 
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
-// BENCH_SECTIONS=account,databases,storage,graphql (the default: all) runs only some sections.
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage,graphql').split(',')
+// BENCH_SECTIONS=account,databases,storage,graphql,functions (the default: all) runs only some sections.
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage,graphql,functions').split(',')
 const PROJECT = 'bench'
 
 
@@ -94,4 +94,10 @@ if (SECTIONS.includes('storage')) {
 if (SECTIONS.includes('graphql')) {
   const { benchGraphql } = await import('./graphql.mjs')
   await benchGraphql()
+}
+
+// The functions section (issue 12): a trivial Node function through the SDK, warm and after a change.
+if (SECTIONS.includes('functions')) {
+  const { benchFunctions } = await import('./functions.mjs')
+  await benchFunctions()
 }

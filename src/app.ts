@@ -38,6 +38,10 @@ export interface AppOptions {
   maxProjects?: number
   /** Drop projects idle longer than this many milliseconds (default: never). */
   projectTtlMs?: number | null
+  /** Run functions' `commands` when their dependency files change (`--no-function-builds` turns it off). */
+  functionBuilds?: boolean
+  /** Run functions on bus events and cron schedules (`--no-function-triggers` turns it off). */
+  functionTriggers?: boolean
   /** A pino logger config, or false for silence (tests). */
   logger?: FastifyServerOptions['logger']
 }
@@ -89,6 +93,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     blobs: options.blobs,
     storageKey: options.storageKey,
     tenants: { maxProjects: options.maxProjects ?? 10_000, idleTtlMs: options.projectTtlMs ?? null },
+    functionBuilds: options.functionBuilds ?? true,
+    functionTriggers: options.functionTriggers ?? true,
+  })
+  // No function process outlives the server.
+  server.addHook('onClose', async () => {
+    await services.functions.shutdown()
   })
   const ttl = options.projectTtlMs
   if (ttl) {

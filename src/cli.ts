@@ -25,6 +25,8 @@ Options (each also as an environment variable):
   --max-projects <n>  the most projects kept; new project IDs past it are refused (APPWRITE_EMULATOR_MAX_PROJECTS,
                       default 10000)
   --project-ttl <d>   drop projects idle longer than this, e.g. 30m, 12h, 7d (APPWRITE_EMULATOR_PROJECT_TTL, default off)
+  --no-function-builds    skip functions' commands (npm install…) (APPWRITE_EMULATOR_NO_FUNCTION_BUILDS=true)
+  --no-function-triggers  do not run functions on events and schedules (APPWRITE_EMULATOR_NO_FUNCTION_TRIGGERS=true)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
   -h, --help          show this help
 `
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
         'control-token': { type: 'string' },
         'max-projects': { type: 'string' },
         'project-ttl': { type: 'string' },
+        'no-function-builds': { type: 'boolean' },
+        'no-function-triggers': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -78,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
     ...(values.smtp !== undefined && { smtp: values.smtp }),
     ...(values['control-token'] !== undefined && { controlToken: values['control-token'] }),
     ...(values['max-projects'] !== undefined && { maxProjects: Number(values['max-projects']) }),
+    ...(values['no-function-builds'] && { functionBuilds: false }),
+    ...(values['no-function-triggers'] && { functionTriggers: false }),
   }
   if (values['max-projects'] !== undefined && !/^\d+$/.test(values['max-projects'])) {
     process.stderr.write(`appwrite-emulator: --max-projects must be a whole number of at least 1, got "${values['max-projects']}"\n`)

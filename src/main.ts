@@ -53,6 +53,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     controlToken: options.controlToken,
     maxProjects: options.maxProjects,
     projectTtlMs: options.projectTtl,
+    functionBuilds: options.functionBuilds,
+    functionTriggers: options.functionTriggers,
     // File bytes live in <data>/files, encrypted with <data>/storage.key; --in-memory keeps both in the process.
     blobs: options.inMemory ? new MemoryBlobStore() : new DiskBlobStore(join(options.data, 'files')),
     storageKey: options.inMemory ? randomBytes(32) : loadOrCreateKey(join(options.data, 'storage.key')),
@@ -64,6 +66,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
   const port = typeof address === 'object' && address ? address.port : options.port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  // Functions call the emulator back here; their schedules start now, off the start-up path.
+  services.functions.endpoint = `${origin}/v1`
+  setImmediate(() => void services.functions.startSchedules().catch(() => {}))
   let stopped: Promise<void> | null = null
   return {
     url: `${origin}/v1`,

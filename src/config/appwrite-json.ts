@@ -91,6 +91,8 @@ export interface FunctionConfig {
   /** Absolute, resolved against the config file's folder. */
   path: string
   scopes: string[]
+  /** The emulator's own field: environment variables the function gets (Appwrite keeps them in the console). */
+  vars: Record<string, string>
 }
 export interface TeamConfig { $id: string; name: string }
 export interface TopicConfig { $id: string; name: string; subscribe: string[] }
@@ -211,6 +213,16 @@ export function parseAppwriteJson(json: unknown, file: string): ProjectTemplate 
       seen.add(key)
     })
     return items
+  }
+
+  const vars = (o: Obj, path: string): Record<string, string> => {
+    if (o.vars === undefined || o.vars === null) return {}
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(obj(o.vars, `${path}.vars`))) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(`${path}.vars.${k}`, 'is not a valid environment variable name')
+      out[k] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(`${path}.vars.${k}`, 'must be a string')
+    }
+    return out
   }
 
   const root = obj(json, '$')
@@ -360,6 +372,7 @@ export function parseAppwriteJson(json: unknown, file: string): ProjectTemplate 
         commands: str(o, 'commands', p, ''),
         path: resolve(baseDir, str(o, 'path', p, '.')),
         scopes: strings(o, 'scopes', p),
+        vars: vars(o, p),
       }
     }),
     '$.functions',

@@ -24,6 +24,10 @@ export interface EmulatorOptions {
   maxProjects: number
   /** Projects idle longer than this (ms) are dropped; null keeps them forever. */
   projectTtl: number | null
+  /** Run functions' `commands` when their dependency files change (`--no-function-builds` turns it off). */
+  functionBuilds: boolean
+  /** Run functions on events and schedules (`--no-function-triggers` turns it off). */
+  functionTriggers: boolean
 }
 
 /** Each flag's environment variable. */
@@ -41,6 +45,8 @@ export const ENV = {
   controlToken: 'APPWRITE_EMULATOR_CONTROL_TOKEN',
   maxProjects: 'APPWRITE_EMULATOR_MAX_PROJECTS',
   projectTtl: 'APPWRITE_EMULATOR_PROJECT_TTL',
+  noFunctionBuilds: 'APPWRITE_EMULATOR_NO_FUNCTION_BUILDS',
+  noFunctionTriggers: 'APPWRITE_EMULATOR_NO_FUNCTION_TRIGGERS',
 } as const
 
 export class OptionsError extends Error {}
@@ -85,6 +91,8 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     controlToken,
     maxProjects,
     projectTtl,
+    functionBuilds: given.functionBuilds ?? !truthy(env[ENV.noFunctionBuilds]),
+    functionTriggers: given.functionTriggers ?? !truthy(env[ENV.noFunctionTriggers]),
   }
 }
 

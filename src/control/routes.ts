@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import { sendJson } from '../http/respond.js'
 import { registerTopicControlRoutes } from './topics.js'
+import { registerExecutionControlRoutes } from './executions.js'
 import { controlGuard } from './guard.js'
 
 /**
@@ -38,4 +39,5 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
   })
 
   registerTopicControlRoutes(app, services, onRequest)
+  registerExecutionControlRoutes(app, services, onRequest)
 }

@@ -29,6 +29,7 @@ import type { BlobStore } from '../files/blob-store.js'
 import { MemoryBlobStore } from '../files/memory-blob-store.js'
 import { StorageService } from './storage/storage-service.js'
 import { MessagingService } from './messaging/index.js'
+import { FunctionsService } from './functions/index.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -60,6 +61,8 @@ export interface Services {
   storage: StorageService
   /** Topics of appwrite.json and their subscribers (BEHAVIORS §19). */
   messaging: MessagingService
+  /** Executions of the functions of appwrite.json, run in worker processes (BEHAVIORS §17). */
+  functions: FunctionsService
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -85,6 +88,10 @@ export interface ServiceOptions {
   blobs?: BlobStore
   /** The AES-256 key for files encrypted at rest; a fresh one per process when not given. */
   storageKey?: Buffer
+  /** Run functions' `commands` when their dependency files change (default true). */
+  functionBuilds?: boolean
+  /** Run functions on events and schedules (default true). */
+  functionTriggers?: boolean
 }
 
 /** Builds every service once, wired to one store, bus and clock. */
@@ -146,6 +153,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     databases,
     storage,
     messaging,
+    functions: new FunctionsService({ store, clock, bus, template, sessions, projects, log: options.log, builds: options.functionBuilds ?? true, triggers: options.functionTriggers ?? true }),
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

@@ -260,6 +260,26 @@ export interface SubscriberRecord {
   permissions: string[]
 }
 
+/** A function execution (BEHAVIORS §17), kept only when the function's `logging` is on. */
+export interface ExecutionRecord {
+  id: string
+  createdAt: string
+  updatedAt: string
+  functionId: string
+  permissions: string[]
+  trigger: 'http' | 'schedule' | 'event'
+  status: 'waiting' | 'processing' | 'completed' | 'failed'
+  requestMethod: string
+  requestPath: string
+  requestHeaders: { name: string; value: string }[]
+  responseStatusCode: number
+  responseHeaders: { name: string; value: string }[]
+  logs: string
+  errors: string
+  /** Seconds. */
+  duration: number
+}
+
 export interface ProjectRecord {
   id: string
   createdAt: string
@@ -281,6 +301,7 @@ export interface Store {
   readonly files: Table<FileRecord>
   readonly topics: Table<TopicRecord>
   readonly subscribers: Table<SubscriberRecord>
+  readonly executions: Table<ExecutionRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   /** The IDs of every project the store holds. */

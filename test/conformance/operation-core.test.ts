@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -404,6 +407,26 @@ const CASES: Record<string, { fail: Case; happy: Case }> = {
     happy: { call: () => ({ as: 'dave', path: { topicId: 'news', subscriberId: 'sub1' } }), status: 204 },
   },
 
+  'functions.createExecution': {
+    fail: { call: () => ({ path: { functionId: 'nope' } }), status: 404, type: 'function_not_found' },
+    happy: {
+      call: () => ({ as: 'anonymous', path: { functionId: 'hello' }, input: { path: '/hi' } }),
+      status: 201,
+      then: (outcome, s) => {
+        expect(outcome.result.body).toMatchObject({ status: 'completed', responseBody: 'hello /hi' })
+        s.ids.execution = (outcome.result.body as { $id: string }).$id
+      },
+    },
+  },
+  'functions.listExecutions': {
+    fail: { call: () => ({ path: { functionId: 'hello' } }), status: 401, type: 'general_unauthorized_scope' },
+    happy: { call: () => ({ as: 'anonymous', path: { functionId: 'hello' } }), status: 200, then: (outcome) => expect(outcome.result.body).toMatchObject({ total: 1 }) },
+  },
+  'functions.getExecution': {
+    fail: { call: () => ({ as: 'anonymous', path: { functionId: 'hello', executionId: 'nope' } }), status: 404, type: 'execution_not_found' },
+    happy: { call: (s) => ({ as: 'anonymous', path: { functionId: 'hello', executionId: s.ids.execution! } }), status: 200 },
+  },
+
   'graphql.query': {
     fail: { call: () => ({ input: {} }), status: 400, type: 'graphql_no_query' },
     happy: {
@@ -440,12 +463,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
   clock = new FakeClock()
+  const functionDir = mkdtempSync(join(tmpdir(), 'core-fn-'))
+  writeFileSync(join(functionDir, 'index.js'), "module.exports = async (context) => context.res.send('hello ' + context.req.path)\n")
   const template = parseAppwriteJson(
     {
       databases: [{ $id: 'main', name: 'Main' }],
       collections: [{ $id: 'notes', databaseId: 'main', name: 'Notes', $permissions: ANY, attributes: [{ key: 'title', type: 'string', size: 100 }], indexes: [] }],
       buckets: [{ $id: 'open', name: 'Open', $permissions: ANY }],
       topics: [{ $id: 'news', name: 'News', subscribe: ['users'] }],
+      functions: [{ $id: 'hello', name: 'Hello', runtime: 'node-18.0', execute: ['any'], path: functionDir, entrypoint: 'index.js' }],
     },
     '/core/appwrite.json',
   )

@@ -196,3 +196,8 @@ export function assertResponsesMatchSpec(records: RecordedResponse[]): void {
   })
   if (failures.length) throw new Error(`${failures.length} of ${records.length} responses do not match the client spec:\n  ${failures.join('\n  ')}`)
 }
+
+/** What is wrong with a body as one of the spec's models (`document`, `user`, `file`…): a realtime payload, say. */
+export function modelProblems(schemaName: string, body: unknown): string[] {
+  return schemaProblems(clientSpec().validator(schemaName), body, schemaName)
+}

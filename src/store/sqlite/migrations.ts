@@ -75,4 +75,10 @@ ${recordTable('subscribers', ['topic_id TEXT NOT NULL', 'target_id TEXT NOT NULL
 ])}
 `,
   },
+  {
+    version: 5,
+    sql: `
+${recordTable('executions', ['function_id TEXT NOT NULL'], ['CREATE INDEX executions_function ON executions (project_id, function_id);'])}
+`,
+  },
 ]

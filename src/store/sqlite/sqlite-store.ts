@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import type {
   AuthenticatorRecord,
   ChallengeRecord,
+  ExecutionRecord,
   MembershipRecord,
   FileRecord,
   TeamRecord,
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   readonly files: SqliteJsonTable<FileRecord>
   readonly topics: SqliteJsonTable<TopicRecord>
   readonly subscribers: SqliteJsonTable<SubscriberRecord>
+  readonly executions: SqliteJsonTable<ExecutionRecord>
   private readonly tables: SqliteJsonTable<any>[]
   /** Who may read and write the connection when; the document store shares it. */
   readonly connection: SqliteConnection
@@ -67,9 +69,11 @@ export class SqliteStore implements Store {
     this.files = new SqliteJsonTable(connection, 'files', { bucket_id: (f) => f.bucketId })
     this.topics = new SqliteJsonTable(connection, 'topics', {})
     this.subscribers = new SqliteJsonTable(connection, 'subscribers', { topic_id: (s) => s.topicId, target_id: (s) => s.targetId })
+    this.executions = new SqliteJsonTable(connection, 'executions', { function_id: (e) => e.functionId })
     this.tables = [
       this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
       this.challenges, this.authenticators, this.teams, this.memberships, this.files, this.topics, this.subscribers,
+      this.executions,
     ]
   }
 
