@@ -9,6 +9,7 @@ import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
 import { registerOAuth2Pages } from './http/oauth2-pages.js'
 import { routeTable } from './services/routes.js'
+import { registerRealtime } from './realtime/transport.js'
 import { createServices, type Services } from './services/index.js'
 import type { Store } from './store/types.js'
 import type { BlobStore } from './files/blob-store.js'
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   for (const route of routeTable) if (route.method === 'GET') registerRoute(server, route, services)
   registerControlRoutes(server, services, options.store, Date.now(), options.controlToken ?? null)
+  registerRealtime(server, services, services.realtime, routeTable)
   registerOAuth2Pages(server, services)
   // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,
   // whose per-request hooks reads do not pay for.

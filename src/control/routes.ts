@@ -7,6 +7,7 @@ import { sendJson } from '../http/respond.js'
 import { registerTopicControlRoutes } from './topics.js'
 import { registerExecutionControlRoutes } from './executions.js'
 import { controlGuard } from './guard.js'
+import { registerRealtimeControlRoutes } from './realtime.js'
 
 /**
  * The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. It answers
@@ -40,4 +41,5 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
 
   registerTopicControlRoutes(app, services, onRequest)
   registerExecutionControlRoutes(app, services, onRequest)
+  registerRealtimeControlRoutes(app, services, onRequest)
 }

@@ -5,6 +5,8 @@ export interface AppEvent {
   projectId: string
   /** The route's event pattern with its IDs filled in, e.g. `users.abc.sessions.def.create`. */
   name: string
+  /** The pattern's IDs by name, e.g. `{ userId: 'abc', sessionId: 'def' }` (IDs may contain dots). */
+  params: Readonly<Record<string, string>>
   /** Every name the event matches, wildcards included, as Appwrite lists them. */
   events: string[]
   payload: Record<string, unknown>
@@ -58,7 +60,8 @@ export class EventBus {
    * only after the logs it causes are written; a listener's failure is reported, never thrown.
    */
   async publish(input: Omit<AppEvent, 'name' | 'events'> & { pattern: string; params: Record<string, string> }): Promise<void> {
-    const { pattern, params, ...rest } = input
+    const { pattern, ...rest } = input
+    const { params } = input
     if (this.insideTransaction()) throw new Error(`${pattern} was published inside a transaction; publish after it commits`)
     const name = pattern.replace(/\[(\w+)\]/g, (_, key: string) => params[key] ?? '*')
     let events: string[] | undefined

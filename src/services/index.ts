@@ -30,6 +30,7 @@ import { MemoryBlobStore } from '../files/memory-blob-store.js'
 import { StorageService } from './storage/storage-service.js'
 import { MessagingService } from './messaging/index.js'
 import { FunctionsService } from './functions/index.js'
+import { RealtimeHub } from '../realtime/hub.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -63,6 +64,8 @@ export interface Services {
   messaging: MessagingService
   /** Executions of the functions of appwrite.json, run in worker processes (BEHAVIORS §17). */
   functions: FunctionsService
+  /** Open realtime connections and the fan-out of events to them (BEHAVIORS §21). */
+  realtime: RealtimeHub
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -134,6 +137,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const rateLimiter = new RateLimiter(options.rateLimits)
   projects.onDrop((projectId) => rateLimiter.forget(projectId))
   subscribeAuditLog(bus, store, clock)
+  const realtime = new RealtimeHub(template, clock, (error) => options.log.error({ err: error }, 'realtime delivery failed'))
+  realtime.listen(bus)
   const services: Services = {
     clock,
     bus,
@@ -154,6 +159,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     storage,
     messaging,
     functions: new FunctionsService({ store, clock, bus, template, sessions, projects, log: options.log, builds: options.functionBuilds ?? true, triggers: options.functionTriggers ?? true }),
+    realtime,
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

@@ -1,0 +1,133 @@
+import type { ProjectTemplate } from '../config/appwrite-json.js'
+import type { Caller } from '../core/caller.js'
+import { formatDate, type Clock } from '../domain/dates.js'
+import type { AppEvent } from '../events/bus.js'
+import type { Project } from '../services/projects/project-registry.js'
+import { deliveryOf, subscribedChannels } from './channels.js'
+
+/** Where the hub hears about changes: the in-process bus today, a shared broker in the hosted mode. */
+export interface EventSource {
+  subscribe(listener: (event: AppEvent) => void): () => void
+}
+
+/** What the hub needs of a socket: sending text, how much is still queued, and dropping it. */
+export interface RealtimeSocket {
+  send(text: string): void
+  readonly bufferedAmount: number
+  terminate(): void
+}
+
+/** One open realtime connection. */
+export interface RealtimeConnection {
+  id: string
+  project: Project
+  socket: RealtimeSocket
+  /** The channels as the client asked for them; `channels` is derived from them and the current user. */
+  requested: string[]
+  channels: Set<string>
+  caller: Caller
+  roles: Set<string>
+  connectedAt: string
+  /** Works out the caller again from the credentials the connection holds (cookie, fallback, JWT or session). */
+  reauthenticate(): Promise<Caller>
+  /** Deliveries and role refreshes for this socket, one after another, in the order events were published. */
+  queue: Promise<void>
+}
+
+/** A socket whose send buffer passes this is too slow to keep: it is dropped rather than grow memory. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+
+/**
+ * The realtime hub: every open connection by project, and the fan-out of bus events to the ones allowed to read
+ * them. The bus listener only queues work, so a write's response never waits for delivery; each connection's
+ * queue keeps commit order, and a connection whose user an event concerns (a membership, a deleted session)
+ * has its roles worked out again before that event is filtered.
+ */
+export class RealtimeHub {
+  private readonly byProject = new Map<string, Map<string, RealtimeConnection>>()
+  private unsubscribe: (() => void) | null = null
+
+  constructor(
+    private readonly template: ProjectTemplate,
+    private readonly clock: Clock,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Starts listening to `source`; returns a function that stops. */
+  listen(source: EventSource): () => void {
+    this.unsubscribe?.()
+    this.unsubscribe = source.subscribe((event) => this.dispatch(event))
+    return () => {
+      this.unsubscribe?.()
+      this.unsubscribe = null
+    }
+  }
+
+  add(connection: RealtimeConnection): void {
+    let conns = this.byProject.get(connection.project.id)
+    if (!conns) this.byProject.set(connection.project.id, (conns = new Map()))
+    conns.set(connection.id, connection)
+  }
+
+  remove(connection: RealtimeConnection): void {
+    const conns = this.byProject.get(connection.project.id)
+    conns?.delete(connection.id)
+    if (conns?.size === 0) this.byProject.delete(connection.project.id)
+  }
+
+  /** A connection's caller changed (the `authentication` message): its channels and roles follow. */
+  setCaller(connection: RealtimeConnection, caller: Caller): void {
+    connection.caller = caller
+    connection.roles = new Set(caller.roles)
+    connection.channels = subscribedChannels(connection.requested, caller.user?.id ?? null)
+  }
+
+  /** The projects with open connections. */
+  projectIds(): string[] {
+    return [...this.byProject.keys()]
+  }
+
+  /** The open connections of a project, for the control API and the console. */
+  connections(projectId: string): RealtimeConnection[] {
+    return [...(this.byProject.get(projectId)?.values() ?? [])]
+  }
+
+  /** Sends `text` to every connection of `projectId` subscribed to `channel`, e.g. the console's test channel. */
+  broadcast(projectId: string, channel: string, text: string): void {
+    for (const conn of this.connections(projectId)) if (conn.channels.has(channel)) this.send(conn, text)
+  }
+
+  private dispatch(event: AppEvent): void {
+    const conns = this.byProject.get(event.projectId)
+    if (!conns || conns.size === 0) return
+    const delivery = deliveryOf(event, this.template)
+    if (!delivery) return
+    const text = JSON.stringify({
+      type: 'event',
+      data: { events: event.events, channels: delivery.channels, timestamp: formatDate(this.clock.now()), payload: delivery.payload },
+    })
+    const anyone = delivery.roles.includes('any')
+    for (const conn of conns.values()) {
+      const refresh =
+        (delivery.permissionsChangedFor !== null && conn.caller.user?.id === delivery.permissionsChangedFor) ||
+        (delivery.permissionsChangedForRole !== undefined && conn.roles.has(delivery.permissionsChangedForRole))
+      if (!refresh && !delivery.channels.some((c) => conn.channels.has(c))) continue
+      conn.queue = conn.queue
+        .then(async () => {
+          if (refresh) this.setCaller(conn, await conn.reauthenticate())
+          if (!delivery.channels.some((c) => conn.channels.has(c))) return
+          if (anyone || delivery.roles.some((role) => conn.roles.has(role))) this.send(conn, text)
+        })
+        .catch(this.onError)
+    }
+  }
+
+  private send(conn: RealtimeConnection, text: string): void {
+    if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.socket.terminate()
+      this.remove(conn)
+      return
+    }
+    conn.socket.send(text)
+  }
+}
