@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { CLI, DURATION, cannon, line } from './lib.mjs'
 
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
-// BENCH_SECTIONS=account,databases,storage,graphql,functions (the default: all) runs only some sections.
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage,graphql,functions').split(',')
+// BENCH_SECTIONS=account,databases,storage,graphql,functions,realtime (the default: all) runs only some sections.
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'account,databases,storage,graphql,functions,realtime').split(',')
 const PROJECT = 'bench'
 
 
@@ -100,4 +100,10 @@ if (SECTIONS.includes('graphql')) {
 if (SECTIONS.includes('functions')) {
   const { benchFunctions } = await import('./functions.mjs')
   await benchFunctions()
+}
+
+// The realtime section (issue 13): fan-out latency, idle sockets' memory, write throughput with subscribers.
+if (SECTIONS.includes('realtime')) {
+  const { benchRealtime } = await import('./realtime.mjs')
+  await benchRealtime()
 }

@@ -32,6 +32,8 @@ export interface RealtimeConnection {
   reauthenticate(): Promise<Caller>
   /** Deliveries and role refreshes for this socket, one after another, in the order events were published. */
   queue: Promise<void>
+  /** How many steps wait in `queue`; while any do, new deliveries queue behind them to keep the order. */
+  pending: number
 }
 
 /** A socket whose send buffer passes this is too slow to keep: it is dropped rather than grow memory. */
@@ -112,13 +114,23 @@ export class RealtimeHub {
         (delivery.permissionsChangedFor !== null && conn.caller.user?.id === delivery.permissionsChangedFor) ||
         (delivery.permissionsChangedForRole !== undefined && conn.roles.has(delivery.permissionsChangedForRole))
       if (!refresh && !delivery.channels.some((c) => conn.channels.has(c))) continue
+      const deliver = () => {
+        if (!delivery.channels.some((c) => conn.channels.has(c))) return
+        if (anyone || delivery.roles.some((role) => conn.roles.has(role))) this.send(conn, text)
+      }
+      // Nothing queued for this socket: deliver now, with no promise per socket (the common case, and the hot one).
+      if (!refresh && conn.pending === 0) {
+        deliver()
+        continue
+      }
+      conn.pending++
       conn.queue = conn.queue
         .then(async () => {
           if (refresh) this.setCaller(conn, await conn.reauthenticate())
-          if (!delivery.channels.some((c) => conn.channels.has(c))) return
-          if (anyone || delivery.roles.some((role) => conn.roles.has(role))) this.send(conn, text)
+          deliver()
         })
         .catch(this.onError)
+        .finally(() => conn.pending--)
     }
   }
 

@@ -207,3 +207,49 @@ describe('realtime delivery', () => {
     s.ws.close()
   })
 })
+
+describe('realtime limits under --rate-limits', () => {
+  let limited: App
+  let origin = ''
+  beforeAll(async () => {
+    limited = await buildApp({ store: SqliteStore.open(':memory:'), template: parseAppwriteJson({}, '/rt/appwrite.json'), rateLimits: true })
+    await limited.server.listen({ port: 0, host: '127.0.0.1' })
+    origin = `127.0.0.1:${(limited.server.server.address() as { port: number }).port}`
+  })
+  afterAll(async () => {
+    await limited?.server.close()
+  })
+
+  const open = (query: string) =>
+    new Promise<{ ws: WebSocket; first: Promise<any>; closed: Promise<number> }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${origin}/v1/realtime?${query}`)
+      const first = new Promise<any>((res) => ws.once('message', (d) => res(JSON.parse(String(d)))))
+      const closed = new Promise<number>((res) => ws.on('close', (code) => res(code)))
+      ws.on('error', reject)
+      ws.on('open', () => resolve({ ws, first, closed }))
+    })
+
+  it('the 129th connection from one IP within a minute gets 1013 and is closed', async () => {
+    const sockets = []
+    for (let i = 0; i < 128; i++) sockets.push(await open(`project=${PROJECT}&channels[]=documents`))
+    for (const s of sockets) expect((await s.first).type).toBe('connected')
+    const refused = await open(`project=${PROJECT}&channels[]=documents`)
+    expect(await refused.first).toEqual({ type: 'error', data: { code: 1013, message: 'Too many requests' } })
+    expect(await refused.closed).toBe(1013)
+    for (const s of sockets) s.ws.close()
+  })
+
+  it('the 33rd message on one connection within a minute gets 1013, and the socket stays open', async () => {
+    limited.services.rateLimiter.forget('')
+    const s = await open(`project=${PROJECT}&channels[]=documents`)
+    expect((await s.first).type).toBe('connected')
+    const frames: any[] = []
+    s.ws.on('message', (d) => frames.push(JSON.parse(String(d))))
+    for (let i = 0; i < 33; i++) s.ws.send(JSON.stringify({ type: 'ping' }))
+    for (let i = 0; i < 100 && frames.length < 33; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(frames.slice(0, 32).every((f) => f.data.code === 1003)).toBe(true)
+    expect(frames[32]).toEqual({ type: 'error', data: { code: 1013, message: 'Too many messages.' } })
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+})

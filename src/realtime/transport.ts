@@ -90,7 +90,8 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
       ws.close(code, message)
     }
     const project = typeof query.project === 'string' ? query.project : firstHeader(req.headers, 'x-appwrite-project')
-    const limit = services.rateLimiter.hit(project ?? '', CONNECTIONS_PER_MINUTE, (name) => (name === 'url' ? '/v1/realtime' : client.ip), services.clock.now())
+    // Counted per IP across projects, as Appwrite keeps this limit in the console's database.
+    const limit = services.rateLimiter.hit('', CONNECTIONS_PER_MINUTE, (name) => (name === 'url' ? '/v1/realtime' : client.ip), services.clock.now())
     if (limit.exceeded) return closeWith(1013, 'Too many requests')
 
     // The upgrade's own credentials: session cookie (or its legacy twin), fallback cookies, JWT, as REST reads them.
@@ -124,6 +125,7 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
       connectedAt: formatDate(services.clock.now()),
       reauthenticate: authenticate,
       queue: Promise.resolve(),
+      pending: 0,
     }
     hub.add(connection)
     ws.on('close', () => hub.remove(connection))
@@ -166,7 +168,8 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
       if (!account) throw new RealtimeError(1003, 'Session is not valid.')
       credentials = headers
       // Queued behind deliveries in flight, so events published before the sign-in are filtered as the guest's.
-      connection.queue = connection.queue.then(async () => hub.setCaller(connection, await authenticate()))
+      connection.pending++
+      connection.queue = connection.queue.then(async () => hub.setCaller(connection, await authenticate())).finally(() => connection.pending--)
       await connection.queue
       ws.send(frame('response', { to: 'authentication', success: true, user: account }))
     }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { findPython } from '../../src/functions/executor.js'
 import { useSdkSuite } from '../harness/e2e.js'
 import { appwriteError, type SdkUser } from '../harness/sdk.js'
-import { modelProblems, STATUS_CORRECTIONS } from '../harness/spec.js'
+import { modelProblems } from '../harness/spec.js'
 
 /**
  * Function executions through the official web SDK `appwrite@14.0.1`, against an emulator started from an
@@ -14,8 +14,6 @@ import { modelProblems, STATUS_CORRECTIONS } from '../harness/spec.js'
  */
 
 // BEHAVIORS §17: an async execution answers 202 with the Execution; the spec declares only 201.
-STATUS_CORRECTIONS.functionsCreateExecution = { 202: { schema: 'execution', why: 'BEHAVIORS §17: async answers 202' } }
-
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/functions')
 const work = mkdtempSync(join(tmpdir(), 'appwrite-emulator-functions-e2e-'))
 cpSync(join(FIXTURES, 'text'), join(work, 'editable'), { recursive: true })

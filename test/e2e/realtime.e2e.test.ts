@@ -26,6 +26,7 @@ writeFileSync(
       { $id: 'open', databaseId: 'main', name: 'Open', $permissions: ANY, documentSecurity: false, attributes: [{ key: 'title', type: 'string', size: 100, required: false }], indexes: [] },
       { $id: 'notes', databaseId: 'main', name: 'Notes', $permissions: ['create("users")'], documentSecurity: true, attributes: [{ key: 'title', type: 'string', size: 100, required: false }], indexes: [] },
     ],
+    functions: [{ $id: 'hello', name: 'Hello', runtime: 'node-18.0', execute: ['users'], path: join(import.meta.dirname, '../fixtures/functions/text'), entrypoint: 'index.cjs' }],
     buckets: [{ $id: 'pics', name: 'Pics', $permissions: ['create("users")', 'read("users")', 'delete("users")'], fileSecurity: false }],
   }),
 )
@@ -163,6 +164,29 @@ describe('realtime through client.subscribe', () => {
     expect(events[0]!.channels).toEqual(['account', 'account.alice'])
     expectModel('user', [events[0]!.payload])
     expectModel('file', [events[2]!.payload])
+    expect(await settle(bobs.events, 0)).toEqual([])
+  })
+
+  it("execution events reach the caller who may read the execution, and nobody else", async () => {
+    projectId = `live${++projectCount}`
+    const [alice, bob] = await Promise.all([signedIn('alice'), signedIn('bob')])
+    const alices = await subscribe(alice, ['executions', 'functions.hello'])
+    const bobs = await subscribe(bob, ['executions'])
+    const functions = new alice.sdk.Functions(alice.client)
+    // A synchronous execution is announced once, finished; an asynchronous one as it waits, runs and ends.
+    const sync = await functions.createExecution('hello')
+    expect(sync.status).toBe('completed')
+    const queued = await functions.createExecution('hello', '', true)
+    expect(queued.status).toBe('waiting')
+    const events = await settle(alices.events, 4)
+    expect(events.map((e) => [e.events[0], e.payload.status])).toEqual([
+      [`functions.hello.executions.${sync.$id}.create`, 'completed'],
+      [`functions.hello.executions.${queued.$id}.create`, 'waiting'],
+      [`functions.hello.executions.${queued.$id}.update`, 'processing'],
+      [`functions.hello.executions.${queued.$id}.update`, 'completed'],
+    ])
+    expect(events[0]!.channels).toEqual(['console', 'executions', `executions.${sync.$id}`, 'functions.hello'])
+    expectModel('execution', events.map((e) => e.payload))
     expect(await settle(bobs.events, 0)).toEqual([])
   })
 

@@ -48,6 +48,7 @@ export const STATUS_CORRECTIONS: Record<string, Record<number, { schema: string;
   accountCreateMfaChallenge: { 200: { schema: 'mfaChallenge', why: 'BEHAVIORS §11: 200, spec says 201' } },
   accountUpdateMfaChallenge: { 200: { schema: 'session', why: 'BEHAVIORS §11: 200 Session JSON, spec says 204' } },
   accountCreateMfaRecoveryCodes: { 200: { schema: 'mfaRecoveryCodes', why: 'BEHAVIORS §11: 200, spec says 201' } },
+  functionsCreateExecution: { 202: { schema: 'execution', why: 'BEHAVIORS §17: an async execution answers 202' } },
 }
 
 /** Operations whose errors are HTML pages, not JSON (BEHAVIORS §3, routes labelled `error`). */

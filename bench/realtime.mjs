@@ -1,0 +1,97 @@
+// The realtime section (issue 13): fan-out latency to 1,000 subscribers, the RSS of 5,000 idle sockets, and
+// createDocument throughput with 1,000 subscribers against none, in one run.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WebSocket } from 'ws'
+import { cannon, line, startEmulator } from './lib.mjs'
+
+const PROJECT = 'bench-rt'
+const CHANNEL = 'databases.main.collections.open.documents'
+
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]
+
+/** Opens `count` sockets on `channel`, a few hundred at a time, and resolves when every one is connected. */
+async function openSockets(origin, count, onEvent) {
+  const sockets = []
+  for (let start = 0; start < count; start += 250) {
+    const batch = Array.from({ length: Math.min(250, count - start) }, () =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${origin.replace('http', 'ws')}/v1/realtime?project=${PROJECT}&channels[]=${CHANNEL}`)
+        ws.once('error', reject)
+        ws.once('message', () => {
+          if (onEvent) ws.on('message', onEvent)
+          resolve(ws)
+        })
+      }),
+    )
+    sockets.push(...(await Promise.all(batch)))
+  }
+  return sockets
+}
+
+export async function benchRealtime() {
+  const dir = mkdtempSync(join(tmpdir(), 'awe-bench-rt-'))
+  const config = join(dir, 'appwrite.json')
+  writeFileSync(
+    config,
+    JSON.stringify({
+      databases: [{ $id: 'main', name: 'Main' }],
+      collections: [{ $id: 'open', databaseId: 'main', name: 'Open', $permissions: ['read("any")', 'create("any")'], attributes: [{ key: 'title', type: 'string', size: 64 }], indexes: [] }],
+    }),
+  )
+  const { child, origin } = await startEmulator(['--in-memory', '--config', config])
+  const headers = { 'content-type': 'application/json', 'x-appwrite-project': PROJECT }
+  const create = { url: `${origin}/v1/databases/main/collections/open/documents`, method: 'POST', headers, body: JSON.stringify({ documentId: 'unique()', data: { title: 'bench' } }) }
+  try {
+    // Throughput with nobody listening first, then with 1,000 subscribers, in the same process.
+    const alone = await cannon(create)
+
+    let received = 0
+    let lastAt = 0
+    const subscribers = await openSockets(origin, 1000, () => {
+      received++
+      lastAt = performance.now()
+    })
+    const latencies = []
+    const fromRequest = []
+    for (let i = 0; i < 30; i++) {
+      received = 0
+      const sentAt = performance.now()
+      const res = await fetch(create.url, { method: 'POST', headers, body: create.body })
+      const answeredAt = performance.now()
+      if (res.status !== 201) throw new Error(`createDocument answered ${res.status}`)
+      for (let w = 0; w < 500 && received < subscribers.length; w++) await new Promise((r) => setTimeout(r, 2))
+      if (received < subscribers.length) throw new Error(`only ${received} of ${subscribers.length} deliveries arrived`)
+      // Deliveries can beat the response to this process: then the write's response came last, and the wait is 0.
+      latencies.push(Math.max(0, lastAt - answeredAt))
+      fromRequest.push(lastAt - sentAt)
+    }
+    const crowded = await cannon(create)
+    // Let the fan-out of the load drain before the sockets go.
+    await new Promise((r) => setTimeout(r, 1000))
+    for (const ws of subscribers) ws.terminate()
+    await new Promise((r) => setTimeout(r, 500))
+
+    const before = rssMb(child.pid)
+    const idle = await openSockets(origin, 5000)
+    await new Promise((r) => setTimeout(r, 1000))
+    const after = rssMb(child.pid)
+    for (const ws of idle) ws.terminate()
+
+    const p99 = percentile(latencies, 99)
+    const ratio = crowded.requests.average / alone.requests.average
+    console.log(`\nrealtime (1,000 subscribers of ${CHANNEL})\n`)
+    line('request sent → last of 1,000 deliveries p99', `${percentile(fromRequest, 99).toFixed(1)} ms`, '', true)
+    line('write response → last of 1,000 deliveries p50', `${percentile(latencies, 50).toFixed(1)} ms`, '', true)
+    line('write response → last of 1,000 deliveries p99', `${p99.toFixed(1)} ms`, '<= 100 ms', p99 <= 100)
+    line('RSS added by 5,000 idle connections', `${(after - before).toFixed(0)} MB`, '<= 150 MB', after - before <= 150)
+    line('createDocument, no subscribers', `${alone.requests.average.toFixed(0)} req/s`, '', alone.non2xx === 0)
+    line('createDocument, 1,000 subscribers', `${crowded.requests.average.toFixed(0)} req/s`, '', crowded.non2xx === 0)
+    line('  ratio', `${(ratio * 100).toFixed(0)} %`, '>= 50 %', ratio >= 0.5)
+  } finally {
+    child.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
