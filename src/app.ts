@@ -97,8 +97,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     functionBuilds: options.functionBuilds ?? true,
     functionTriggers: options.functionTriggers ?? true,
   })
-  // No function process outlives the server.
-  server.addHook('onClose', async () => {
+  // No function process outlives the server; before it closes, which waits for requests still running (a sync
+  // execution whose build or function hangs would hold it up to its timeout).
+  server.addHook('preClose', async () => {
     await services.functions.shutdown()
   })
   const ttl = options.projectTtlMs

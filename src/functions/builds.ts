@@ -22,12 +22,15 @@ interface BuildState {
  */
 export class BuildRunner {
   private readonly builds = new Map<string, BuildState>()
+  private readonly live = new Set<number>()
+  private stopped = false
 
   constructor(private readonly log: BuildLog, private readonly enabled: boolean) {}
 
   /** Resolves true when the function is ready to run, false when its last build failed. */
   async ensure(fn: FunctionConfig, env: Record<string, string>): Promise<boolean> {
     if (!this.enabled || !fn.commands.trim()) return true
+    if (this.stopped) return false
     const key = `${fn.path}\0${fn.$id}`
     const hash = dependencyFingerprint(fn.path, fn.commands)
     const known = this.builds.get(key)
@@ -42,7 +45,19 @@ export class BuildRunner {
     return state.done
   }
 
+  /** Kills every running build's process group (the emulator stops; a build must not outlive it). */
+  stop(): void {
+    this.stopped = true
+    for (const pid of this.live) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {}
+    }
+    this.live.clear()
+  }
+
   private run(fn: FunctionConfig, env: Record<string, string>): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false)
     const started = Date.now()
     this.log.info(`function ${fn.$id}: building (${fn.commands})`)
     return new Promise<boolean>((resolve) => {
@@ -53,6 +68,7 @@ export class BuildRunner {
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       })
+      if (child.pid) this.live.add(child.pid)
       let output = ''
       const collect = (chunk: Buffer) => {
         if (output.length < MAX_OUTPUT) output += chunk.toString('utf8')
@@ -67,6 +83,7 @@ export class BuildRunner {
       timer.unref()
       const finish = (ok: boolean, detail: string) => {
         clearTimeout(timer)
+        if (child.pid) this.live.delete(child.pid)
         const text = output.trim()
         const line = `function ${fn.$id}: build ${ok ? 'ready' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s${detail}${text ? `\n${text}` : ''}`
         if (ok) this.log.info(line)

@@ -104,6 +104,7 @@ export class FunctionExecutor {
   /** Kills every process and forgets every pool. */
   shutdown(): void {
     this.stopped = true
+    this.builds.stop()
     for (const pool of this.pools.values()) {
       for (const worker of pool.workers) worker.kill()
       for (const wake of pool.waiting.splice(0)) wake()

@@ -13,6 +13,7 @@ const channel = new net.Socket({ fd: 3, readable: true, writable: true })
 const reply = (message) => channel.write(JSON.stringify(message) + '\n')
 const native = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error }
 let loaded = null
+const MAX_REPLY_BYTES = 20 * 1024 * 1024
 
 // Fork bombs: a worker may keep only a few child processes of its own alive (the executor also caps the
 // process group with prlimit and kills it on timeout).
@@ -135,7 +136,13 @@ async function handle(req) {
     if (!name.toLowerCase().startsWith('x-open-runtimes-')) out[name.toLowerCase()] = String(value)
   }
   const statusCode = Number.isInteger(Number(output.statusCode)) ? Number(output.statusCode) : 200
-  return { statusCode, body, headers: out, logs: logs.join('\n'), errors: errors.join('\n') }
+  const result = { statusCode, body, headers: out, logs: logs.join('\n'), errors: errors.join('\n') }
+  // The executor's cap (MAX_REPLY_BYTES of worker.ts), checked here too: serialising an answer of hundreds of
+  // MB would run the process out of memory before the executor could refuse it.
+  if (Buffer.byteLength(result.body) + Buffer.byteLength(result.logs) + Buffer.byteLength(result.errors) > MAX_REPLY_BYTES) {
+    return { statusCode: 500, body: '', headers: {}, logs: '', errors: "The function's response is larger than " + MAX_REPLY_BYTES / 1024 / 1024 + ' MB.' }
+  }
+  return result
 }
 
 let buffer = ''
