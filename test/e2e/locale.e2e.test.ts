@@ -7,16 +7,21 @@ import { assertResponsesMatchSpec } from '../harness/spec.js'
 
 /**
  * Issue 7's locale routes through the official web SDK, every JSON body held against the client spec, and each
- * list checked for completeness against the package its data comes from.
+ * list checked for completeness against Appwrite's own locale files (generated into src/services/locale/data).
  */
 
 const require = createRequire(import.meta.url)
-const isoCountries = require('i18n-iso-countries') as typeof import('i18n-iso-countries')
-isoCountries.registerLocale(require('i18n-iso-countries/langs/en.json'))
-const worldCountries = require('world-countries/countries.json') as { cca2: string; unMember: boolean }[]
-const { euMember } = require('is-european') as { euMember: (code: string) => boolean }
-const currencyList = require('currency-list/lib/currency-list.json') as Record<string, Record<string, unknown>>
-const supportedLocales = require('i18n-iso-countries/supportedLocales.json') as string[]
+const lists = require('../../src/services/locale/data/lists.json') as {
+  codes: { code: string; name: string }[]
+  countries: string[]
+  continents: string[]
+  eu: string[]
+  phones: Record<string, string>
+  currencies: { code: string }[]
+  languages: { code: string }[]
+}
+const en = require('../../src/services/locale/data/translations/en.json') as Record<string, string>
+const de = require('../../src/services/locale/data/translations/de.json') as Record<string, string>
 
 let emulator: RunningEmulator
 let behindProxy: RunningEmulator
@@ -44,50 +49,54 @@ function locale(localeCode?: string) {
   return new user.sdk.Locale(user.client)
 }
 
-describe('locale lists through the SDK, complete against their sources', () => {
-  it('countries: the UN members, the two observer states, Hong Kong and Taiwan, with their English names', async () => {
+describe("locale lists through the SDK, complete against Appwrite's files", () => {
+  it("countries: countries.php's 197 codes with en.json's names", async () => {
     const list = await locale().listCountries()
-    const expected = new Set([...worldCountries.filter((c) => c.unMember).map((c) => c.cca2), 'PS', 'HK', 'TW'])
     expect(list.total).toBe(197)
-    expect(new Set(list.countries.map((c) => c.code))).toEqual(expected)
-    for (const c of list.countries) expect(c.name, c.code).toBe(isoCountries.getName(c.code, 'en'))
+    expect(new Set(list.countries.map((c) => c.code))).toEqual(new Set(lists.countries))
+    for (const c of list.countries) expect(c.name, c.code).toBe(en[`countries.${c.code.toLowerCase()}`])
     expect(list.countries[0]).toEqual({ name: 'Afghanistan', code: 'AF' })
   })
 
-  it('EU countries: exactly the members is-european knows', async () => {
+  it("EU countries: exactly eu.php's members", async () => {
     const list = await locale().listCountriesEU()
     expect(list.total).toBe(27)
-    expect(list.countries.map((c) => c.code).sort()).toEqual(worldCountries.map((c) => c.cca2).filter((c) => euMember(c)).sort())
+    expect(list.countries.map((c) => c.code).sort()).toEqual([...lists.eu].sort())
   })
 
-  it("phones: every listed country's first dial code from countries-list", async () => {
-    const { countries } = await import('countries-list')
+  it("phones: phones.php's dial codes, +1 first (Canada, then the United States)", async () => {
     const list = await locale().listCountriesPhones()
-    expect(list.total).toBe(197)
-    for (const p of list.phones) expect(p.code, p.countryCode).toBe(`+${(countries as Record<string, { phone: number[] }>)[p.countryCode]!.phone[0]}`)
-    expect(list.phones[0]).toMatchObject({ code: '+1', countryCode: 'CA' })
+    expect(list.total).toBe(Object.keys(lists.phones).length)
+    for (const p of list.phones) expect(p.code, p.countryCode).toBe(`+${lists.phones[p.countryCode]}`)
+    expect(list.phones.slice(0, 2)).toEqual([
+      { code: '+1', countryCode: 'CA', countryName: 'Canada' },
+      { code: '+1', countryCode: 'US', countryName: 'United States' },
+    ])
   })
 
-  it('continents, currencies, languages and locale codes match their packages', async () => {
-    const { continents, languages } = await import('countries-list')
+  it("continents, currencies, languages and locale codes are Appwrite's, in its order", async () => {
     const api = locale()
     const c = await api.listContinents()
-    expect(c.continents.map((x) => x.code).sort()).toEqual(Object.keys(continents).sort())
-    expect(c.continents.map((x) => x.name).sort()).toEqual(Object.values(continents).sort())
+    expect(c.continents.map((x) => x.code).sort()).toEqual([...lists.continents].sort())
+    expect(c.continents.map((x) => x.name)).toEqual(['Africa', 'Antarctica', 'Asia', 'Europe', 'North America', 'Oceania', 'South America'])
     const cur = await api.listCurrencies()
-    expect(cur.currencies.map((x) => x.code).sort()).toEqual(Object.keys(currencyList.en!).sort())
+    expect(cur.currencies.map((x) => x.code)).toEqual(lists.currencies.map((x) => x.code))
     const lang = await api.listLanguages()
-    expect(lang.languages.map((x) => x.code)).toEqual(Object.keys(languages).sort())
+    expect(lang.languages.map((x) => x.code)).toEqual(lists.languages.map((x) => x.code))
     const codes = await api.listCodes()
-    expect(codes.localeCodes.map((x) => x.code).sort()).toEqual([...supportedLocales].sort())
-    expect(codes.total).toBe(supportedLocales.length)
+    expect(codes.localeCodes).toEqual(lists.codes)
+    expect(codes.total).toBe(131)
   })
 
-  it('setLocale translates countries and continents', async () => {
-    const api = locale('es')
-    expect((await api.listCountries()).countries[0]).toEqual({ name: 'Afganistán', code: 'AF' })
-    expect((await api.listContinents()).continents.map((x) => x.name)).toContain('Sudamérica')
-    expect((await api.listCountriesEU()).countries.find((x) => x.code === 'DE')?.name).toBe('Alemania')
+  it("setLocale translates with Appwrite's strings", async () => {
+    const es = locale('es')
+    expect((await es.listCountries()).countries[0]).toEqual({ name: 'Afganistán', code: 'AF' })
+    expect((await es.listContinents()).continents.map((x) => x.name)).toContain('América del Sur')
+    expect((await es.listCountriesEU()).countries.find((x) => x.code === 'DE')?.name).toBe('Alemania')
+    const german = locale('de')
+    const countries = (await german.listCountries()).countries
+    expect(countries.find((x) => x.code === 'US')?.name).toBe('Vereinigte Staaten')
+    for (const c of countries) expect(c.name, c.code).toBe(de[`countries.${c.code.toLowerCase()}`])
   })
 })
 
@@ -99,7 +108,8 @@ describe('GET /locale', () => {
   it('behind a trusted proxy the forwarded address is located', async () => {
     const res = await fetch(`${behindProxy.url}/locale`, { headers: { 'x-appwrite-project': 'locale-e2e', 'x-forwarded-for': '85.214.132.117, 10.0.0.1', 'x-appwrite-locale': 'de' } })
     expect(res.headers.get('cache-control')).toBe('public, max-age=3888000')
-    expect(await res.json()).toEqual({ ip: '85.214.132.117', countryCode: 'DE', country: 'Deutschland', continentCode: 'EU', continent: 'Europa', eu: true, currency: 'EUR' })
+    // Appwrite's EUR lists no `locations`, so Germany has no currency, as Appwrite answers.
+    expect(await res.json()).toEqual({ ip: '85.214.132.117', countryCode: 'DE', country: 'Deutschland', continentCode: 'EU', continent: 'Europa', eu: true, currency: '' })
   })
 
   it('without --trust-proxy X-Forwarded-For is ignored', async () => {

@@ -1,154 +1,112 @@
 import { createRequire } from 'node:module'
-import { continents as CONTINENT_NAMES, countries as COUNTRY_FACTS, languages as LANGUAGES } from 'countries-list'
-import type { LocaleData } from 'i18n-iso-countries'
+import lists from './data/lists.json' with { type: 'json' }
+import english from './data/translations/en.json' with { type: 'json' }
 
 const require = createRequire(import.meta.url)
 
-// i18n-iso-countries: localized country names for ~80 languages (CLDR-derived, maintained).
-let isoCountriesModule: typeof import('i18n-iso-countries') | undefined
-/** i18n-iso-countries with English registered, loaded on first use (it is slow to load and start-up counts). */
-function isoCountries(): typeof import('i18n-iso-countries') {
-  if (!isoCountriesModule) {
-    isoCountriesModule = require('i18n-iso-countries') as typeof import('i18n-iso-countries')
-    isoCountriesModule.registerLocale(require('i18n-iso-countries/langs/en.json') as LocaleData)
-  }
-  return isoCountriesModule
-}
-const SUPPORTED = (require('i18n-iso-countries/supportedLocales.json') as string[]).slice().sort()
+// Appwrite 1.5's locale data, generated from its `app/config/locale` files by `scripts/locale-data.mjs` (source
+// tag and commit in `data/lists.json#source`). The lists and the English texts load with this module (45 KB);
+// every other language's texts load on the first request in that language.
+
+/** A translation file's texts: `countries.us`, `continents.eu`, `locale.country.unknown` (only these are kept). */
+export type Translations = Readonly<Record<string, string>>
+
+/** `app/config/locale/codes.php`: the locale codes Appwrite accepts, with English names, in source order. */
+export const LOCALE_CODES: readonly { code: string; name: string }[] = lists.codes
+/** `countries.php`: the 197 country codes, in source order. */
+export const COUNTRY_CODES: readonly string[] = lists.countries
+/** `continents.php`: the seven continent codes. */
+export const CONTINENT_CODES: readonly string[] = lists.continents
+/** `eu.php`: the 27 EU member states. */
+export const EU_CODES: readonly string[] = lists.eu
+/** `phones.php`: country code → dial code, in source order (196: Hong Kong has none). */
+export const PHONES: Readonly<Record<string, string>> = lists.phones
+/** `currencies.php`, `locations` included (the route drops it; `GET /locale` reads it). */
+export const CURRENCIES: readonly {
+  symbol: string; name: string; symbolNative: string; decimalDigits: number; rounding: number; code: string; namePlural: string; locations: string[]
+}[] = lists.currencies
+/** `languages.php`: ISO 639-1 languages as `{code, name, nativeName}`, in source order. */
+export const LANGUAGES: readonly { code: string; name: string; nativeName: string }[] = lists.languages
+
+const codeSet = new Set(LOCALE_CODES.map((c) => c.code))
+const translationFile: Readonly<Record<string, string>> = lists.translations
 
 /**
- * The locales whose names we can translate: those of i18n-iso-countries, which also carries the country names.
- * deviation: Appwrite's list (`app/config/locale/codes.php`, ~130 codes with regional variants such as `es-ar`)
- * comes from a hand-kept table; ours is the translation dataset's own list, so `/locale/codes` is shorter.
- */
-export const LOCALE_CODES: readonly string[] = SUPPORTED
-
-const registered = new Set<string>(['en'])
-function ensureLocale(code: string): void {
-  if (registered.has(code)) return
-  isoCountries().registerLocale(require(`i18n-iso-countries/langs/${code}.json`) as LocaleData)
-  registered.add(code)
-}
-
-/**
- * The language to answer in for a `locale` param or `X-Appwrite-Locale` value: the code itself when we have its
- * translations, else its language part (`pt-br` → `pt`), else English, as Appwrite falls back to `en`.
- * deviation: Appwrite ignores codes missing from its codes.php list; we accept any tag whose language we have.
+ * The locale a `locale` param or `X-Appwrite-Locale` value selects: the value itself when codes.php lists it
+ * (compared exactly, as Appwrite's `in_array` does: `pt-BR` is not `pt-br`), else Appwrite's default `en`.
  */
 export function resolveLocale(requested: string): string {
-  const code = requested.trim().toLowerCase().replace(/_/g, '-')
-  if (SUPPORTED.includes(code)) return code
-  const language = code.split('-')[0]!
-  return SUPPORTED.includes(language) ? language : 'en'
+  return codeSet.has(requested) ? requested : 'en'
+}
+
+const loaded = new Map<string, Translations>([['en', english]])
+
+/**
+ * The texts a locale answers with. Appwrite's init.php gives each code `translations/<code>.json`, else the file
+ * of its first two letters, else `en.json`; the generator recorded that choice per code.
+ */
+export async function translations(locale: string): Promise<Translations> {
+  const file = translationFile[locale] ?? 'en'
+  let texts = loaded.get(file)
+  if (!texts) {
+    texts = (await import(`./data/translations/${file}.json`, { with: { type: 'json' } })).default as Translations
+    loaded.set(file, texts)
+  }
+  return texts
 }
 
 /**
- * The countries Appwrite lists (`app/config/locale/countries.php`, 197): the 193 UN members, the two UN
- * observer states (Palestine, Holy See), Hong Kong and Taiwan. world-countries flags UN membership (it counts
- * the Holy See as a member, giving 194), so three codes are added here to make the same 197.
+ * utopia-php/locale 0.4.0's `getText` (Appwrite 1.5 runs it with exceptions off): the text, else `fallback`,
+ * else `{{key}}`. There is no fallback to English for a key a language lacks.
  */
-const EXTRA_COUNTRIES = ['PS', 'HK', 'TW']
-let countryCodes: string[] | undefined
-export function appwriteCountryCodes(): readonly string[] {
-  if (!countryCodes) {
-    const world = require('world-countries/countries.json') as { cca2: string; unMember: boolean }[]
-    const codes = new Set(world.filter((c) => c.unMember).map((c) => c.cca2))
-    for (const code of EXTRA_COUNTRIES) codes.add(code)
-    // Appwrite's config lists them by ISO alpha-3 code; phone codes keep that order among equals.
-    countryCodes = [...codes].sort((a, b) => (isoCountries().alpha2ToAlpha3(a) ?? a).localeCompare(isoCountries().alpha2ToAlpha3(b) ?? b))
-  }
-  return countryCodes
+export function getText(texts: Translations, key: string, fallback?: string | false): string | false {
+  return Object.hasOwn(texts, key) ? texts[key]! : fallback ?? `{{${key}}}`
 }
 
-/** A country's name in `locale`; English when the dataset has no name in that language; null if unknown. */
-export function countryName(code: string, locale: string): string | null {
-  ensureLocale(locale)
-  return isoCountries().getName(code, locale) ?? isoCountries().getName(code, 'en') ?? null
-}
-
-/** The country name sessions and logs show (`countryName`), in English; "Unknown" for `--` and unknown codes. */
+/**
+ * The country name sessions and logs show (`countryName`): Appwrite's English text, else its "Unknown" text, as
+ * Appwrite's models read `countries.<code>` with `locale.country.unknown` as the default.
+ */
 export function englishCountryName(code: string): string {
-  return (code && code !== '--' && isoCountries().getName(code.toUpperCase(), 'en')) || 'Unknown'
+  const unknown = getText(english, 'locale.country.unknown') as string
+  return code ? (getText(english, `countries.${code.toLowerCase()}`, unknown) as string) : unknown
 }
 
-// UN M.49 region codes of the seven continents, for Intl.DisplayNames.
-const CONTINENT_REGIONS: Record<string, string> = { AF: '002', AN: 'AQ', AS: '142', EU: '150', NA: '003', OC: '009', SA: '005' }
+/** Whether a country is an EU member state (`eu.php`). */
+export function isEuMember(code: string): boolean {
+  return EU_CODES.includes(code)
+}
 
-/** The seven continent codes, as countries-list has them (`AF AN AS EU NA OC SA`). */
-export const CONTINENT_CODES = Object.keys(CONTINENT_NAMES) as (keyof typeof CONTINENT_NAMES)[]
+type CountryFacts = { continent: string; phone: number[]; currency: string[] }
+let countriesList: Record<string, CountryFacts> | undefined
+/**
+ * A country's continent (with countries-list's dial and currency codes). Appwrite takes the continent from the
+ * DB-IP record; our offline database holds only the country, so the continent comes from countries-list.
+ */
+export function countryFacts(code: string): CountryFacts | undefined {
+  countriesList ??= (require('countries-list') as { countries: Record<string, CountryFacts> }).countries
+  return countriesList[code]
+}
 
 /**
- * A continent's name: English from countries-list (the same names as Appwrite's), other languages from the
- * CLDR data built into Node's ICU (Intl.DisplayNames), since no maintained package translates continents.
+ * The currency `GET /locale` answers: the last currency of currencies.php whose `locations` lists the country
+ * (only USD, ILS, INR and PLN list any), else none. Appwrite reproduced as it is.
  */
-export function continentName(code: string, locale: string): string {
-  const english = (CONTINENT_NAMES as Record<string, string>)[code] ?? code
-  if (locale === 'en') return english
-  const region = CONTINENT_REGIONS[code]
-  if (!region) return english
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }).of(region) ?? english
-  } catch {
-    return english
-  }
-}
-
-/** Appwrite's `locale.country.unknown` text: "Unknown", or CLDR's "unknown region" in other languages. */
-export function unknownText(locale: string): string {
-  if (locale === 'en') return 'Unknown'
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }).of('ZZ') ?? 'Unknown'
-  } catch {
-    return 'Unknown'
-  }
-}
-
-/** countries-list's facts for a country: continent, phone codes, currencies. */
-export function countryFacts(code: string): { continent: string; phone: number[]; currency: string[] } | undefined {
-  return (COUNTRY_FACTS as Record<string, { continent: string; phone: number[]; currency: string[] }>)[code]
-}
-
-/** ISO 639-1 languages from countries-list, by code: `{name, code, nativeName}`. */
-export function languageList(): { name: string; code: string; nativeName: string }[] {
-  return Object.entries(LANGUAGES as Record<string, { name: string; native: string }>)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([code, l]) => ({ name: l.name, code, nativeName: l.native }))
-}
-
-interface CurrencyEntry {
-  name: string
-  symbol_native: string
-  symbol: string
-  code: string
-  name_plural: string
-  rounding: number
-  decimal_digits: number
-}
-
-// Appwrite's currencies.php starts with these four, then goes by code.
-const LEADING_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD']
-
-/** Currencies in Appwrite's model (English data of currency-list, the Common-Currency set Appwrite's list comes from). */
-export function currencyList(): { symbol: string; name: string; symbolNative: string; decimalDigits: number; rounding: number; code: string; namePlural: string }[] {
-  const all = (require('currency-list/lib/currency-list.json') as Record<string, Record<string, CurrencyEntry>>).en!
-  const rank = (code: string) => {
-    const i = LEADING_CURRENCIES.indexOf(code)
-    return i === -1 ? LEADING_CURRENCIES.length : i
-  }
-  return Object.values(all)
-    .sort((a, b) => rank(a.code) - rank(b.code) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    .map((c) => ({ symbol: c.symbol, name: c.name, symbolNative: c.symbol_native, decimalDigits: c.decimal_digits, rounding: c.rounding, code: c.code, namePlural: c.name_plural }))
-}
-
-// is-european: the 27 EU member states.
-const { euMember } = require('is-european') as { euMember: (code: string) => boolean }
-
-/** Whether a country is an EU member state. */
-export function isEuMember(code: string): boolean {
-  return euMember(code)
+export function currencyOf(country: string): string | null {
+  let found: string | null = null
+  for (const c of CURRENCIES) if (c.locations.includes(country)) found = c.code
+  return found
 }
 
 /** PHP `strcmp` on UTF-8 strings: byte order, which is what Appwrite sorts names by. */
 export function strcmp(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+}
+
+/**
+ * PHP 8's `asort` of phones.php (SORT_REGULAR): the dial codes are numeric strings, so they compare as numbers;
+ * the sort is stable, so equal codes keep the file's order (`+1`: Canada, then the United States).
+ */
+export function phonesInAppwriteOrder(): [country: string, dial: string][] {
+  return Object.entries(PHONES).sort(([, a], [, b]) => Number(a) - Number(b))
 }

@@ -1,105 +1,97 @@
 import {
-  appwriteCountryCodes,
   CONTINENT_CODES,
-  continentName,
+  COUNTRY_CODES,
   countryFacts,
-  countryName,
-  currencyList,
+  currencyOf,
+  CURRENCIES,
+  EU_CODES,
+  getText,
   isEuMember,
-  languageList,
+  LANGUAGES,
   LOCALE_CODES,
+  phonesInAppwriteOrder,
   strcmp,
-  unknownText,
+  translations,
 } from './locale-data.js'
 import { countryOfIp } from './geo.js'
 
 type Named = { name: string; code: string }
 const byName = (a: Named, b: Named) => strcmp(a.name, b.name)
 
-/** Locale (BEHAVIORS §16): where a caller is, and the country, continent, phone, currency and language lists. */
+/**
+ * Locale (BEHAVIORS §16): where a caller is, and the country, continent, phone, currency and language lists,
+ * answered from Appwrite 1.5's own locale files as app/controllers/api/locale.php reads them.
+ */
 export class LocaleService {
   /** `GET /locale`: a geolocation of the caller's IP; private and unlisted addresses give the "Unknown" shape. */
-  locate(ip: string, locale: string) {
+  async locate(ip: string, locale: string) {
+    const texts = await translations(locale)
+    const unknown = getText(texts, 'locale.country.unknown') as string
     const code = countryOfIp(ip)
-    if (!code) {
-      const unknown = unknownText(locale)
+    const continent = code ? countryFacts(code)?.continent : undefined
+    if (!code || !continent) {
       return { ip, countryCode: '--', country: unknown, continentCode: '--', continent: unknown, eu: false, currency: '' }
     }
-    const facts = countryFacts(code)
     return {
       ip,
       countryCode: code,
-      country: countryName(code, locale) ?? unknownText(locale),
-      continentCode: facts?.continent ?? '--',
-      continent: facts ? continentName(facts.continent, locale) : unknownText(locale),
+      country: getText(texts, `countries.${code.toLowerCase()}`, unknown),
+      continentCode: continent,
+      continent: getText(texts, `continents.${continent.toLowerCase()}`, unknown),
       eu: isEuMember(code),
-      // deviation: Appwrite finds the currency through `locations` lists that are filled for a handful of
-      // currencies only (so most countries get ''); we answer the country's main currency.
-      currency: facts?.currency[0] ?? '',
+      // Appwrite's response model turns the null of a country no currency `locations` lists into ''.
+      currency: currencyOf(code) ?? '',
     }
   }
 
-  /** `GET /locale/codes`: the locales names can be translated into. */
+  /** `GET /locale/codes`: codes.php as it is. */
   codes() {
-    const english = new Intl.DisplayNames(['en'], { type: 'language' })
-    const localeCodes = LOCALE_CODES.map((code) => ({ code, name: english.of(code) ?? code }))
-    return { total: localeCodes.length, localeCodes }
+    return { total: LOCALE_CODES.length, localeCodes: LOCALE_CODES }
   }
 
-  /** `GET /locale/countries`: Appwrite's 197 countries, by localized name (`strcmp`). */
-  countries(locale: string) {
-    const countries = appwriteCountryCodes()
-      .map((code) => ({ name: countryName(code, locale) ?? code, code }))
-      .sort(byName)
+  /** `GET /locale/countries`: the 197 countries by name (`strcmp`); a name the language lacks reads `{{countries.xx}}`. */
+  async countries(locale: string) {
+    const texts = await translations(locale)
+    const countries = COUNTRY_CODES.map((code) => ({ name: getText(texts, `countries.${code.toLowerCase()}`) as string, code })).sort(byName)
     return { total: countries.length, countries }
   }
 
-  /** `GET /locale/countries/eu`: the 27 EU members, by localized name. */
-  countriesEU(locale: string) {
-    const countries = appwriteCountryCodes()
-      .filter(isEuMember)
-      .map((code) => ({ name: countryName(code, locale) ?? code, code }))
-      .sort(byName)
+  /** `GET /locale/countries/eu`: the 27 EU members the language names, by name. */
+  async countriesEU(locale: string) {
+    const texts = await translations(locale)
+    const countries = EU_CODES.flatMap((code) => {
+      const name = getText(texts, `countries.${code.toLowerCase()}`, false)
+      return name === false ? [] : [{ name, code }]
+    }).sort(byName)
     return { total: countries.length, countries }
   }
 
-  /**
-   * `GET /locale/countries/phones`: one dial code per country (the first countries-list gives), ordered by
-   * number; equal codes keep the alpha-3 order, so `+1` starts with Canada as in Appwrite.
-   * deviation: Appwrite's phones.php has no Hong Kong (196 entries); we list all 197 countries.
-   */
-  phones(locale: string) {
-    const phones = appwriteCountryCodes()
-      .flatMap((code) => {
-        const dial = countryFacts(code)?.phone[0]
-        return dial === undefined ? [] : [{ dial, code }]
-      })
-      .sort((a, b) => a.dial - b.dial)
-      .map(({ dial, code }) => ({ code: `+${dial}`, countryCode: code, countryName: countryName(code, locale) ?? code }))
+  /** `GET /locale/countries/phones`: phones.php by dial code (`asort`), the countries the language names. */
+  async phones(locale: string) {
+    const texts = await translations(locale)
+    const phones = phonesInAppwriteOrder().flatMap(([countryCode, dial]) => {
+      const countryName = getText(texts, `countries.${countryCode.toLowerCase()}`, false)
+      return countryName === false ? [] : [{ code: `+${dial}`, countryCode, countryName }]
+    })
     return { total: phones.length, phones }
   }
 
   /** `GET /locale/continents`: the seven continents, by localized name. */
-  continents(locale: string) {
-    const continents = CONTINENT_CODES.map((code) => ({ name: continentName(code, locale), code })).sort(byName)
+  async continents(locale: string) {
+    const texts = await translations(locale)
+    const continents = CONTINENT_CODES.map((code) => ({ name: getText(texts, `continents.${code.toLowerCase()}`) as string, code })).sort(byName)
     return { total: continents.length, continents }
   }
 
-  /**
-   * `GET /locale/currencies`.
-   * deviation: currency-list's English set has 119 currencies, Appwrite's hand-kept copy of the same source 117.
-   */
+  /** `GET /locale/currencies`: currencies.php in its order, without `locations` (not in the response model). */
   currencies() {
-    const currencies = currencyList()
+    const currencies = CURRENCIES.map(({ locations: _, ...currency }) => currency)
     return { total: currencies.length, currencies }
   }
 
-  /**
-   * `GET /locale/languages`: ISO 639-1 languages by code.
-   * deviation: countries-list has 185; Appwrite's list has 186 (it adds `sgn` and splits `pt` into `pt-pt`/`pt-br`).
-   */
+  /** `GET /locale/languages`: languages.php in its order, fields in the Language model's order. */
   languages() {
-    const languages = languageList()
+    const languages = LANGUAGES.map(({ name, code, nativeName }) => ({ name, code, nativeName }))
     return { total: languages.length, languages }
   }
 }

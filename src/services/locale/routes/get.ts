@@ -20,7 +20,7 @@ export default defineRoute({
         'Cache-Control': `public, max-age=${CACHE_SECONDS}`,
         Expires: new Date(services.clock.now() + CACHE_SECONDS * 1000).toUTCString(),
       },
-      body: services.locale.locate(caller.client.ip, requestLocale(input, headers)),
+      body: await services.locale.locate(caller.client.ip, requestLocale(input, headers)),
     }
   },
 })

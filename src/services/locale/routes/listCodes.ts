@@ -1,6 +1,6 @@
 import { defineRoute } from '../../../core/route.js'
 
-/** locale.listCodes — the locale codes names can be translated into, with English names. */
+/** locale.listCodes — Appwrite's locale codes (codes.php, 131 with regional variants), with English names. */
 export default defineRoute({
   operation: 'locale.listCodes',
   method: 'GET',

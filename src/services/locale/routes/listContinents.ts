@@ -9,6 +9,6 @@ export default defineRoute({
   scope: 'locale.read',
   params: {},
   async handle({ services, input, headers }) {
-    return { status: 200, body: services.locale.continents(requestLocale(input, headers)) }
+    return { status: 200, body: await services.locale.continents(requestLocale(input, headers)) }
   },
 })

@@ -47,11 +47,43 @@ scenarios('locale.listCountries', [
     },
   },
   {
-    name: 'a regional code uses its language',
-    request: { method: 'GET', url: '/v1/locale/countries', headers: { 'x-appwrite-locale': 'pt-BR' } },
+    name: 'a regional code reads its own translation file',
+    request: { method: 'GET', url: '/v1/locale/countries', headers: { 'x-appwrite-locale': 'pt-br' } },
     expect: { status: 200 },
     async after(res) {
       expect(res.body.countries.find((c: { code: string }) => c.code === 'DE').name).toBe('Alemanha')
+    },
+  },
+  {
+    name: "codes compare exactly, as Appwrite's in_array does: pt-BR is not a code, so English",
+    request: { method: 'GET', url: '/v1/locale/countries', headers: { 'x-appwrite-locale': 'pt-BR' } },
+    expect: { status: 200 },
+    async after(res) {
+      expect(res.body.countries.find((c: { code: string }) => c.code === 'DE').name).toBe('Germany')
+    },
+  },
+  {
+    name: "Appwrite's short names: de says Vereinigte Staaten, en United States",
+    request: { method: 'GET', url: '/v1/locale/countries?locale=de' },
+    expect: { status: 200 },
+    async after(res) {
+      expect(res.body.countries.find((c: { code: string }) => c.code === 'US').name).toBe('Vereinigte Staaten')
+    },
+  },
+  {
+    name: 'a name the language file lacks reads {{countries.xx}}, as utopia-php/locale 0.4 answers (ar-ma has no HK, PS, TW)',
+    request: { method: 'GET', url: '/v1/locale/countries?locale=ar-ma' },
+    expect: { status: 200, body: { total: 197 } },
+    async after(res) {
+      expect(res.body.countries.slice(0, 3)).toEqual([{ name: '{{countries.hk}}', code: 'HK' }, { name: '{{countries.ps}}', code: 'PS' }, { name: '{{countries.tw}}', code: 'TW' }])
+    },
+  },
+  {
+    name: 'a code without its own file reads the file of its language (es-ar → es) or English (pt → en)',
+    request: { method: 'GET', url: '/v1/locale/countries?locale=es-ar' },
+    expect: { status: 200 },
+    async after(res) {
+      expect(res.body.countries[0]).toEqual({ name: 'Afganistán', code: 'AF' })
     },
   },
   {

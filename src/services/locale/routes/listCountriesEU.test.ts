@@ -33,4 +33,12 @@ scenarios('locale.listCountriesEU', [
       expect(res.body.countries.find((c: { code: string }) => c.code === 'DE').name).toBe('Allemagne')
     },
   },
+  {
+    name: 'in German, names as Appwrite has them',
+    request: { method: 'GET', url: '/v1/locale/countries/eu', headers: { 'x-appwrite-locale': 'de' } },
+    expect: { status: 200, body: { total: 27 } },
+    async after(res) {
+      expect(res.body.countries[0]).toEqual({ name: 'Belgien', code: 'BE' })
+    },
+  },
 ])

@@ -9,6 +9,6 @@ export default defineRoute({
   scope: 'locale.read',
   params: {},
   async handle({ services, input, headers }) {
-    return { status: 200, body: services.locale.countriesEU(requestLocale(input, headers)) }
+    return { status: 200, body: await services.locale.countriesEU(requestLocale(input, headers)) }
   },
 })

@@ -13,13 +13,16 @@ const matchesSpec = (schema: string) => async (res: TestResponse) => {
 
 scenarios('locale.listCountriesPhones', [
   {
-    name: 'one dial code per country, ordered by number, +1 starting with Canada',
+    name: "phones.php's 196 dial codes (no Hong Kong), ordered by number, +1 starting with Canada",
     request: { method: 'GET', url: '/v1/locale/countries/phones' },
-    expect: { status: 200, body: { total: 197 } },
+    expect: { status: 200, body: { total: 196 } },
     async after(res) {
       await matchesSpec('phoneList')(res)
       expect(res.body.phones[0]).toEqual({ code: '+1', countryCode: 'CA', countryName: 'Canada' })
-      expect(res.body.phones[1]).toMatchObject({ code: '+1', countryCode: 'US' })
+      expect(res.body.phones[1]).toEqual({ code: '+1', countryCode: 'US', countryName: 'United States' })
+      expect(res.body.phones[2]).toMatchObject({ code: '+7', countryCode: 'RU', countryName: 'Russia' })
+      expect(res.body.phones.at(-1)).toMatchObject({ code: '+1876', countryCode: 'JM' })
+      expect(res.body.phones.map((p: { countryCode: string }) => p.countryCode)).not.toContain('HK')
       const numbers = res.body.phones.map((p: { code: string }) => Number(p.code.slice(1)))
       expect(numbers).toEqual([...numbers].sort((a, b) => a - b))
       expect(res.body.phones.find((p: { countryCode: string }) => p.countryCode === 'GB').code).toBe('+44')
@@ -32,6 +35,12 @@ scenarios('locale.listCountriesPhones', [
     expect: { status: 200 },
     async after(res) {
       expect(res.body.phones.find((p: { countryCode: string }) => p.countryCode === 'DE').countryName).toBe('Deutschland')
+      expect(res.body.phones[1].countryName).toBe('Vereinigte Staaten')
     },
+  },
+  {
+    name: 'countries the language file does not name are left out, as Appwrite does (ar-ma has no PS, TW)',
+    request: { method: 'GET', url: '/v1/locale/countries/phones?locale=ar-ma' },
+    expect: { status: 200, body: { total: 194 } },
   },
 ])

@@ -1,7 +1,7 @@
 import { defineRoute } from '../../../core/route.js'
 import { requestLocale } from '../request-locale.js'
 
-/** locale.listCountriesPhones — each country's dial code, ordered by code. */
+/** locale.listCountriesPhones — phones.php's dial codes ordered by number (+1 first), the countries the locale names. */
 export default defineRoute({
   operation: 'locale.listCountriesPhones',
   method: 'GET',
@@ -9,6 +9,6 @@ export default defineRoute({
   scope: 'locale.read',
   params: {},
   async handle({ services, input, headers }) {
-    return { status: 200, body: services.locale.phones(requestLocale(input, headers)) }
+    return { status: 200, body: await services.locale.phones(requestLocale(input, headers)) }
   },
 })

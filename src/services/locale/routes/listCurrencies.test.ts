@@ -13,14 +13,16 @@ const matchesSpec = (schema: string) => async (res: TestResponse) => {
 
 scenarios('locale.listCurrencies', [
   {
-    name: 'currencies with symbols and digits, USD first',
+    name: "currencies.php's 117 currencies with symbols and digits, USD first, without locations",
     request: { method: 'GET', url: '/v1/locale/currencies' },
-    expect: { status: 200, body: { total: 119 } },
+    expect: { status: 200, body: { total: 117 } },
     async after(res) {
       await matchesSpec('currencyList')(res)
       expect(res.body.currencies[0]).toEqual({ symbol: '$', name: 'US Dollar', symbolNative: '$', decimalDigits: 2, rounding: 0, code: 'USD', namePlural: 'US dollars' })
       expect(res.body.currencies.slice(0, 4).map((c: { code: string }) => c.code)).toEqual(['USD', 'EUR', 'GBP', 'CAD'])
       expect(res.body.currencies.find((c: { code: string }) => c.code === 'JPY')).toMatchObject({ decimalDigits: 0, symbol: '¥' })
+      expect(res.body.currencies.find((c: { code: string }) => c.code === 'CHF')).toMatchObject({ rounding: 0.05 })
+      expect(res.body.currencies.some((c: object) => 'locations' in c)).toBe(false)
     },
   },
   {

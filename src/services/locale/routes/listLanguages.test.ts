@@ -13,15 +13,14 @@ const matchesSpec = (schema: string) => async (res: TestResponse) => {
 
 scenarios('locale.listLanguages', [
   {
-    name: 'ISO 639-1 languages by code with native names',
+    name: "languages.php's 186 languages with native names, in its order",
     request: { method: 'GET', url: '/v1/locale/languages' },
-    expect: { status: 200, body: { total: 185 } },
+    expect: { status: 200, body: { total: 186 } },
     async after(res) {
       await matchesSpec('languageList')(res)
       expect(res.body.languages[0]).toEqual({ name: 'Afar', code: 'aa', nativeName: 'Afar' })
       expect(res.body.languages.find((l: { code: string }) => l.code === 'de')).toEqual({ name: 'German', code: 'de', nativeName: 'Deutsch' })
-      const codes = res.body.languages.map((l: { code: string }) => l.code)
-      expect(codes).toEqual([...codes].sort())
+      expect(res.body.languages.filter((l: { code: string }) => l.code.startsWith('pt')).map((l: { code: string }) => l.code)).toEqual(['pt-pt', 'pt-br'])
     },
   },
 ])
