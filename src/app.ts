@@ -5,6 +5,7 @@ import { AppwriteException } from './errors/appwrite-exception.js'
 import { APPWRITE_VERSION, renderError } from './errors/render.js'
 import { registerBodyParsers, registerMultipart, parseQueryString, BODY_LIMIT } from './http/body.js'
 import { registerRoute } from './http/rest.js'
+import { sdkGreeting } from './core/format/index.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
 import { registerOAuth2Pages } from './http/oauth2-pages.js'
@@ -120,16 +121,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerBodyParsers(server)
 
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  // Which SDK (name and version) connected, logged once each with what the emulator serves (issue 14).
+  const seenSdks = new Set<string>()
+  server.addHook('onRequest', (req, _reply, done) => {
+    const greeting = req.headers['x-sdk-name'] === undefined ? null : sdkGreeting(req.headers, seenSdks)
+    if (greeting) server.log[greeting.level](greeting.message)
+    done()
+  })
+  const platforms = services.platforms
   server.addHook('onRequest', (req, reply, done) => {
-    const origin = req.headers.origin
+    const { origin, referer } = req.headers
+    const project = req.headers['x-appwrite-project'] || (req.query as { project?: unknown } | undefined)?.project
+    const consoleProject = !project || project === 'console'
     reply.headers({
       Server: 'Appwrite',
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
       'Access-Control-Allow-Headers': ALLOW_HEADERS,
       'Access-Control-Expose-Headers': 'X-Appwrite-Session, X-Fallback-Cookies',
-      // deviation: every origin counts as a registered platform, so the emulator works from any dev server.
-      'Access-Control-Allow-Origin': origin ?? `${req.protocol}://localhost`,
+      // A registered origin is echoed; any other gets `<scheme>://localhost[:port]` (general.php). `--any-origin` echoes all.
+      'Access-Control-Allow-Origin': platforms.allowOrigin(consoleProject, origin, referer, req.hostname, req.protocol),
       'Access-Control-Allow-Credentials': 'true',
     })
     done()

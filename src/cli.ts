@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from './config/appwrite-json.js'
 import { OptionsError, parseDuration, type EmulatorOptions } from './config/options.js'
-import { startEmulator } from './main.js'
+import { startEmulator, type RunningEmulator } from './main.js'
 import { detectDevice } from './core/device.js'
 
 const HELP = `appwrite-emulator: the Appwrite 1.5 client API on your machine
@@ -25,6 +25,9 @@ Options (each also as an environment variable):
   --max-projects <n>  the most projects kept; new project IDs past it are refused (APPWRITE_EMULATOR_MAX_PROJECTS,
                       default 10000)
   --project-ttl <d>   drop projects idle longer than this, e.g. 30m, 12h, 7d (APPWRITE_EMULATOR_PROJECT_TTL, default off)
+  --platform <host>   register a web platform hostname, e.g. app.example.com; repeatable (APPWRITE_EMULATOR_PLATFORMS,
+                      comma-separated). localhost, 127.0.0.1, ::1 and the API's own host are always registered
+  --any-origin        accept every origin and redirect URL host (APPWRITE_EMULATOR_ANY_ORIGIN=true)
   --no-function-builds    skip functions' commands (npm install…) (APPWRITE_EMULATOR_NO_FUNCTION_BUILDS=true)
   --no-function-triggers  do not run functions on events and schedules (APPWRITE_EMULATOR_NO_FUNCTION_TRIGGERS=true)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (APPWRITE_EMULATOR_LOG_LEVEL, default info)
@@ -53,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
         'project-ttl': { type: 'string' },
         'no-function-builds': { type: 'boolean' },
         'no-function-triggers': { type: 'boolean' },
+        platform: { type: 'string', multiple: true },
+        'any-origin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -84,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
     ...(values['max-projects'] !== undefined && { maxProjects: Number(values['max-projects']) }),
     ...(values['no-function-builds'] && { functionBuilds: false }),
     ...(values['no-function-triggers'] && { functionTriggers: false }),
+    ...(values.platform !== undefined && { platforms: values.platform.flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean) }),
+    ...(values['any-origin'] && { anyOrigin: true }),
   }
   if (values['max-projects'] !== undefined && !/^\d+$/.test(values['max-projects'])) {
     process.stderr.write(`appwrite-emulator: --max-projects must be a whole number of at least 1, got "${values['max-projects']}"\n`)
@@ -112,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
         `  Projects: ${o.config ? 'from config' : 'any ID'} — unknown project IDs are created on first use`,
         `  Data:     ${o.inMemory ? 'in memory (nothing on disk)' : o.data}`,
         `  Config:   ${o.config ?? 'none'}`,
+        `  Platforms: ${platformLine(emulator.platforms)}`,
         `  Control:  ${emulator.origin}/_emulator/health${o.controlToken ? ' (needs the control token)' : ' (direct loopback clients only)'}`,
         ...(isLoopbackHost(o.host) || o.controlToken
           ? []
@@ -144,6 +152,13 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error
   }
+}
+
+/** The banner's list of registered platforms: always-registered hosts first, then the configured ones. */
+function platformLine(platforms: RunningEmulator['platforms']): string {
+  if (platforms === '*') return 'any origin (--any-origin or "platforms": "*")'
+  const configured = platforms.map((p) => (p.hostname ? (p.type === 'web' ? p.hostname : `${p.hostname} (${p.type})`) : `${p.key} (${p.type})`))
+  return ['localhost', '127.0.0.1', '::1', 'the API host', ...configured].join(', ')
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { buildApp } from './app.js'
-import { emptyTemplate, loadAppwriteJson } from './config/appwrite-json.js'
+import { emptyTemplate, loadAppwriteJson, type ProjectTemplate } from './config/appwrite-json.js'
 import { resolveOptions, type EmulatorOptions } from './config/options.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import { randomBytes } from 'node:crypto'
@@ -16,6 +16,8 @@ export interface RunningEmulator {
   /** The server's origin, for the control API: `http://127.0.0.1:8080`. */
   origin: string
   options: EmulatorOptions
+  /** The registered platforms (appwrite.json's and `--platform`'s), or `'*'` for any origin. */
+  platforms: ProjectTemplate['platforms']
   stop(): Promise<void>
   /** Wipes one project and rebuilds it from the config. */
   reset(projectId: string): Promise<void>
@@ -37,7 +39,7 @@ export interface EmulatorMessage {
 /** Starts the emulator: loads the config, opens the store, listens. Throws ConfigError for a bad config. */
 export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const options = resolveOptions(given)
-  const template = options.config ? loadAppwriteJson(options.config) : emptyTemplate()
+  const template = withPlatforms(options.config ? loadAppwriteJson(options.config) : emptyTemplate(), options)
   if (!options.inMemory) {
     securePrivateFolder(options.data)
     touchPrivateFile(join(options.data, 'emulator.sqlite'))
@@ -74,6 +76,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     url: `${origin}/v1`,
     origin,
     options: { ...options, port },
+    platforms: template.platforms,
     stop() {
       stopped ??= (stopSweeping(), server.close().then(() => store.close()))
       return stopped
@@ -87,4 +90,12 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
       return rows.map((m) => ({ $id: m.id, $createdAt: m.createdAt, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, data: m.data }))
     },
   }
+}
+
+/** appwrite.json's platforms with the `--platform` hostnames added as web platforms; `--any-origin` makes them `*`. */
+export function withPlatforms(template: ProjectTemplate, options: Pick<EmulatorOptions, 'platforms' | 'anyOrigin'>): ProjectTemplate {
+  if (options.anyOrigin || template.platforms === '*') return { ...template, platforms: '*' }
+  const known = new Set(template.platforms.map((p) => p.hostname))
+  const extra = options.platforms.filter((hostname) => !known.has(hostname)).map((hostname) => ({ type: 'web' as const, hostname }))
+  return { ...template, platforms: [...template.platforms, ...extra] }
 }

@@ -64,6 +64,20 @@ describe('appwrite.json', () => {
     expect(t.topics[0].subscribe).toEqual(['users'])
   })
 
+  it('reads platforms: web hostnames, app keys, or "*"', () => {
+    expect(parse({}).platforms).toEqual([])
+    expect(parse({ platforms: '*' }).platforms).toBe('*')
+    expect(parse({ platforms: [{ type: 'web', hostname: 'App.Example.com' }, { hostname: '*.example.dev' }, { type: 'apple-ios', key: 'com.Example.app' }] }).platforms).toEqual([
+      { type: 'web', hostname: 'app.example.com' },
+      { type: 'web', hostname: '*.example.dev' },
+      { type: 'apple-ios', key: 'com.Example.app' },
+    ])
+    failure({ platforms: [{ type: 'web', hostname: 'https://app.example.com' }] })
+    failure({ platforms: [{ type: 'android' }] })
+    failure({ platforms: [{ type: 'windows-phone', key: 'x' }] })
+    failure({ platforms: {} })
+  })
+
   it('accepts an empty file from `appwrite init`', () => {
     expect(parse({ projectId: 'x' }).collections).toEqual([])
   })

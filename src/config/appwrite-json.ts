@@ -95,6 +95,16 @@ export interface FunctionConfig {
   vars: Record<string, string>
 }
 export interface TeamConfig { $id: string; name: string }
+/** Appwrite's platform types (src/Appwrite/Network/Client.php). */
+export const PLATFORM_TYPES = [
+  'web', 'flutter-web', 'flutter-ios', 'flutter-android', 'flutter-macos', 'flutter-windows', 'flutter-linux',
+  'apple-ios', 'apple-macos', 'apple-watchos', 'apple-tvos', 'android', 'unity', 'react-native-ios', 'react-native-android',
+] as const
+export type PlatformType = (typeof PLATFORM_TYPES)[number]
+/** Web platforms (`web`, `flutter-web`) are matched by `hostname`; the others by `key` (a bundle or package ID). */
+export const HOSTNAME_PLATFORM_TYPES: readonly PlatformType[] = ['web', 'flutter-web']
+/** A registered client platform: the emulator's extension of appwrite.json (Appwrite keeps platforms in the console). */
+export interface PlatformConfig { type: PlatformType; hostname?: string; key?: string }
 export interface TopicConfig { $id: string; name: string; subscribe: string[] }
 
 /** What every project is built from: the settings and schema of one appwrite.json. */
@@ -110,6 +120,8 @@ export interface ProjectTemplate {
   functions: FunctionConfig[]
   teams: TeamConfig[]
   topics: TopicConfig[]
+  /** Registered platforms, or `'*'` for any origin and redirect host (`"platforms": "*"`, `--any-origin`). */
+  platforms: PlatformConfig[] | '*'
 }
 
 /** A config that cannot be used; the message names the file, the JSON path and the problem. */
@@ -139,7 +151,7 @@ export function defaultSettings(): ProjectSettings {
 
 /** The template used when no appwrite.json is given. */
 export function emptyTemplate(): ProjectTemplate {
-  return { file: null, projectId: null, projectName: null, settings: defaultSettings(), databases: [], collections: [], buckets: [], functions: [], teams: [], topics: [] }
+  return { file: null, projectId: null, projectName: null, settings: defaultSettings(), databases: [], collections: [], buckets: [], functions: [], teams: [], topics: [], platforms: [] }
 }
 
 /** Reads and validates an appwrite.json; throws ConfigError naming what is wrong. */
@@ -395,6 +407,19 @@ export function parseAppwriteJson(json: unknown, file: string): ProjectTemplate 
     }),
     '$.topics',
   )
+  if (root.platforms === '*') template.platforms = '*'
+  else {
+    template.platforms = list(root.platforms, '$.platforms').map((v, i) => {
+      const p = `$.platforms[${i}]`
+      const o = obj(v, p)
+      const type = oneOf(o, 'type', p, PLATFORM_TYPES, 'web')
+      const field = HOSTNAME_PLATFORM_TYPES.includes(type) ? 'hostname' : 'key'
+      const value = str(o, field, p).trim()
+      if (!value) fail(`${p}.${field}`, `a ${type} platform needs a ${field}`)
+      if (field === 'hostname' && /[/:]/.test(value.replace(/^\[.*\]$/, ''))) fail(`${p}.hostname`, `must be a hostname such as app.example.com, without scheme or port`)
+      return { type, [field]: field === 'hostname' ? value.toLowerCase() : value }
+    })
+  }
   return template
 
   function parseAttribute(o: Obj, p: string): AttributeConfig {

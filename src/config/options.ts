@@ -28,6 +28,10 @@ export interface EmulatorOptions {
   functionBuilds: boolean
   /** Run functions on events and schedules (`--no-function-triggers` turns it off). */
   functionTriggers: boolean
+  /** Hostnames registered as web platforms besides appwrite.json's `platforms` (`--platform`, repeatable). */
+  platforms: string[]
+  /** Every origin and redirect host counts as registered (`--any-origin`), as `"platforms": "*"` does. */
+  anyOrigin: boolean
 }
 
 /** Each flag's environment variable. */
@@ -47,6 +51,8 @@ export const ENV = {
   projectTtl: 'APPWRITE_EMULATOR_PROJECT_TTL',
   noFunctionBuilds: 'APPWRITE_EMULATOR_NO_FUNCTION_BUILDS',
   noFunctionTriggers: 'APPWRITE_EMULATOR_NO_FUNCTION_TRIGGERS',
+  platforms: 'APPWRITE_EMULATOR_PLATFORMS',
+  anyOrigin: 'APPWRITE_EMULATOR_ANY_ORIGIN',
 } as const
 
 export class OptionsError extends Error {}
@@ -77,6 +83,12 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     projectTtl = parseDuration(env[ENV.projectTtl]!)
     if (projectTtl === null) throw new OptionsError(`--project-ttl must be a duration such as 90s, 30m, 12h or 7d, got "${env[ENV.projectTtl]}"`)
   }
+  const platforms = given.platforms ?? (env[ENV.platforms] ?? '').split(',').map((h) => h.trim()).filter(Boolean)
+  for (const hostname of platforms) {
+    if (!/^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$|^\*$/.test(hostname)) {
+      throw new OptionsError(`--platform must be a hostname such as app.example.com (no scheme or port), got "${hostname}"`)
+    }
+  }
   return {
     port,
     host: given.host ?? env[ENV.host] ?? '127.0.0.1',
@@ -93,6 +105,8 @@ export function resolveOptions(given: Partial<EmulatorOptions>, env: NodeJS.Proc
     projectTtl,
     functionBuilds: given.functionBuilds ?? !truthy(env[ENV.noFunctionBuilds]),
     functionTriggers: given.functionTriggers ?? !truthy(env[ENV.noFunctionTriggers]),
+    platforms: platforms.map((h) => h.toLowerCase()),
+    anyOrigin: given.anyOrigin ?? truthy(env[ENV.anyOrigin]),
   }
 }
 

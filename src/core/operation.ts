@@ -2,8 +2,10 @@ import { AppwriteException } from '../errors/appwrite-exception.js'
 import type { ServiceName } from '../config/appwrite-json.js'
 import type { Services } from '../services/index.js'
 import type { Caller, ClientInfo } from './caller.js'
-import type { ParamSpecs } from '../domain/params.js'
+import type { ParamContext, ParamSpecs } from '../domain/params.js'
+import { registrationHint } from './platforms.js'
 import { firstHeader, resolveCaller, type RawHeaders } from './resolve-caller.js'
+import { filterRequestV17, responseFormat, speaks14 } from './format/index.js'
 import type { RouteDefinition, RouteResult, Scope } from './route.js'
 
 const GUEST_SCOPES = new Set<Scope>([
@@ -39,7 +41,7 @@ export type OperationOutcome =
 
 /**
  * Runs one operation the way Appwrite's pipeline does (BEHAVIORS §0): resolves the project and caller, runs the
- * checks in Appwrite's order (service, scope, blocked user, MFA, rate limit, console project, session group,
+ * checks in Appwrite's order (origin, service, scope, blocked user, MFA, rate limit, console project, session group,
  * auth method, recent MFA), validates params in declaration order, then calls the handler. REST, GraphQL,
  * realtime and the console all come through here; it never throws.
  */
@@ -50,6 +52,9 @@ export async function runOperation(route: RouteDefinition<ParamSpecs>, request: 
     const resolved = await resolveCaller(request, services)
     caller = resolved.caller
     headers['X-Debug-Fallback'] = resolved.usedFallback ? 'true' : 'false'
+    checkOrigin(route, caller, request.headers, services)
+    // A 1.4 SDK's params (old query strings) become 1.5 ones before anything reads them (Request filter V17).
+    if (speaks14(responseFormat(request.headers))) request = { ...request, input: filterRequestV17(route.operation, request.input) }
     runChecksBeforeLimits(route, caller)
     if (caller.session && !(route.groups ?? []).includes('mfa') && caller.session.factors.length < (await services.minimumFactors(caller))) {
       throw new AppwriteException('user_more_factors_required')
@@ -61,11 +66,35 @@ export async function runOperation(route: RouteDefinition<ParamSpecs>, request: 
       if (verdict.exceeded) throw new AppwriteException('general_rate_limit_exceeded')
     }
     runGroupChecks(route, caller, request.headers, services)
-    const params = validateParams(route.params, request.pathParams ? { ...request.input, ...request.pathParams } : request.input)
+    const params = validateParams(route.params, request.pathParams ? { ...request.input, ...request.pathParams } : request.input, redirectHosts(caller, services))
     const result = await route.handle({ params: params as never, caller, services, headers: request.headers, input: request.input })
     return { ok: true, caller, headers, result }
   } catch (error) {
     return { ok: false, caller, headers, error }
+  }
+}
+
+const ORIGIN_CHECKED = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** general.php's origin check: a write whose Origin (else Referer) is not a registered platform, without an API key → 403. */
+function checkOrigin(route: RouteDefinition<ParamSpecs>, caller: Caller, headers: RawHeaders, services: Services): void {
+  if (!ORIGIN_CHECKED.has(route.method) || firstHeader(headers, 'x-appwrite-key')) return
+  const origin = firstHeader(headers, 'origin')
+  const referer = firstHeader(headers, 'referer')
+  const refusal = services.platforms.checkOrigin(caller.project.isConsole, origin, referer, caller.client.hostname)
+  if (refusal === null) return
+  services.log.warn(registrationHint('origin', (origin || referer)!, caller.project.isConsole))
+  throw new AppwriteException('general_unknown_origin', refusal)
+}
+
+/** What the `Host` validators of redirect URLs check against (Appwrite's `clients`); it logs how to register a refused host. */
+function redirectHosts(caller: Caller, services: Services): ParamContext {
+  const registry = services.platforms
+  const consoleProject = caller.project.isConsole
+  return {
+    redirectHosts: () => (registry.anyOrigin ? null : registry.clients(consoleProject, caller.client.hostname)),
+    isRedirectHost: (host) => registry.isRegisteredHost(consoleProject, host, caller.client.hostname),
+    refusedRedirect: (url) => services.log.warn(registrationHint('redirect URL', url, consoleProject)),
   }
 }
 
@@ -136,7 +165,7 @@ function keyPart(value: unknown): string {
  * Validates params in declaration order, as utopia does: a param that was not sent is "not optional" when
  * required, else its default; an optional param sent as null takes its default; anything else is validated.
  */
-export function validateParams(specs: ParamSpecs, input: Record<string, unknown>): Record<string, unknown> {
+export function validateParams(specs: ParamSpecs, input: Record<string, unknown>, context?: ParamContext): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(specs)) {
     const raw = input[name]
@@ -154,7 +183,7 @@ export function validateParams(specs: ParamSpecs, input: Record<string, unknown>
       out[name] = spec.defaultValue
       continue
     }
-    const result = spec.validator.parse(raw)
+    const result = spec.validator.parse(raw, context)
     if (!result.ok) throw new AppwriteException('general_argument_invalid', `Invalid \`${name}\` param: ${result.description ?? spec.validator.description}`)
     out[name] = result.value
   }

@@ -4,7 +4,16 @@ import { parsePermission, type PermissionAction } from './permissions.js'
 /** A param validator as utopia's: a description that goes into the error message, and a parse that may coerce. */
 export interface Validator<T = unknown> {
   readonly description: string
-  parse(value: unknown): { ok: true; value: T } | { ok: false; description?: string }
+  parse(value: unknown, context?: ParamContext): { ok: true; value: T } | { ok: false; description?: string }
+}
+
+/** What a validator may need from the request: the registered hosts a redirect URL may name. */
+export interface ParamContext {
+  /** Appwrite's `clients` (localhost, the API's own host, the web platforms); null when any host passes. */
+  redirectHosts(): readonly string[] | null
+  isRedirectHost(hostname: string): boolean
+  /** Called when a URL is refused for its host, so the emulator can log how to register it. */
+  refusedRedirect(url: string): void
 }
 
 /** A declared param: its validator, whether it may be left out, and its default. */
@@ -152,11 +161,33 @@ export function arrayValidator<T>(item: Validator<T>, max = 100): Validator<T[]>
 }
 
 /**
- * Appwrite's `Host` validator: a URL whose host is a registered platform. The emulator counts every host as
- * registered, so only the URL itself is checked.
+ * Appwrite's `Host` validator around a URL check: the URL must pass `url`, and its host must be one of the
+ * registered platform hostnames (`clients`). Its description is `URL host must be one of: …` whatever failed.
+ * Without a context, or with every host allowed (`--any-origin`), only `url` is checked, with its own description.
  */
-// deviation: any host passes; Appwrite allows only the project's platforms (and answers "URL host must be one of: …").
-export const redirectUrlValidator = validator<string>('Value must be a valid URL', (v) => {
+export function hostValidator(url: Validator<string>): Validator<string> {
+  return {
+    description: url.description,
+    parse(v, context) {
+      const hosts = context?.redirectHosts() ?? null
+      const checked = url.parse(v, context)
+      if (hosts === null) return checked
+      const description = `URL host must be one of: ${hosts.join(', ')}`
+      if (!checked.ok) return { ok: false, description }
+      if (context!.isRedirectHost(urlHostname(checked.value))) return checked
+      context!.refusedRedirect(checked.value)
+      return { ok: false, description }
+    },
+  }
+}
+
+/** The host of a URL as PHP's `parse_url` gives it ('' when it has none). */
+function urlHostname(url: string): string {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(url)?.[1] ?? ''
+}
+
+/** The URL check of redirect params: a scheme, and a host for http(s). */
+const redirectUrlFormat = validator<string>('Value must be a valid URL', (v) => {
   if (typeof v !== 'string' || v.length > 2048) return false
   try {
     const url = new URL(v)
@@ -165,6 +196,9 @@ export const redirectUrlValidator = validator<string>('Value must be a valid URL
     return false
   }
 })
+
+/** The `url` of magic URL, verification and recovery: Appwrite's `Host(clients)`. */
+export const redirectUrlValidator = hostValidator(redirectUrlFormat)
 
 /**
  * utopia's `Permissions` validator: at most 100 permission strings, each `action("role")` with an allowed

@@ -25,13 +25,13 @@ scenarios('request pipeline', [
   },
   {
     name: 'every response carries Appwrite\'s headers',
-    request: { method: 'GET', url: '/v1/account', headers: { origin: 'https://app.example.dev' } },
+    request: { method: 'GET', url: '/v1/account', headers: { origin: 'https://app.example.test' } },
     expect: {
       status: 401,
       headers: {
         server: 'Appwrite',
         'x-content-type-options': 'nosniff',
-        'access-control-allow-origin': 'https://app.example.dev',
+        'access-control-allow-origin': 'https://app.example.test',
         'access-control-allow-credentials': 'true',
         'access-control-allow-headers': /X-Appwrite-Project, X-Appwrite-Key.*Content-Range, Range/,
         'x-debug-fallback': 'true',

@@ -3,6 +3,7 @@ import type { Services } from '../services/index.js'
 import type { Caller } from '../core/caller.js'
 import type { ParamSpecs } from '../domain/params.js'
 import { runOperation } from '../core/operation.js'
+import { filterResponseV17, formatWarning, responseFormat, speaks14 } from '../core/format/index.js'
 import type { RouteDefinition, RouteResult, SpooledFile } from '../core/route.js'
 import { readInput } from './body.js'
 import { clientInfo } from './client-info.js'
@@ -17,6 +18,10 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
     const spooled: SpooledFile[] = []
     const spool = route.spoolFile
     try {
+      // X-Appwrite-Response-Format (general.php): a newer SDK is warned on every answer, a 1.4 one gets 1.4 models.
+      const format = responseFormat(req.headers)
+      const warning = formatWarning(format)
+      if (warning) reply.header('X-Appwrite-Warning', warning)
       const input = await readInput(req, spool && (async (part) => {
         const file = await spool(services, part)
         spooled.push(file)
@@ -29,7 +34,7 @@ export function registerRoute(app: FastifyInstance, route: RouteDefinition<Param
       )
       reply.headers(outcome.headers)
       if (!outcome.ok) throw outcome.error
-      return sendResult(reply, outcome.result, outcome.caller)
+      return sendResult(reply, speaks14(format) ? filterResponseV17(route.operation, outcome.result) : outcome.result, outcome.caller)
     } finally {
       await Promise.all(spooled.map((file) => file.dispose()))
     }

@@ -96,6 +96,24 @@ describe('realtime handshake', () => {
     expect(await s.closed).toBe(1008)
   })
 
+  it('an unregistered Origin: error 1008 with Appwrite\'s message, and the socket closes', async () => {
+    const s = await connect(`project=${PROJECT}&channels[]=documents`, { origin: 'https://appwrite.unknown' })
+    expect(await s.next()).toEqual({
+      type: 'error',
+      data: { code: 1008, message: 'Invalid Origin. Register your new client (appwrite.unknown) as a new Web platform on your project console dashboard' },
+    })
+    expect(await s.closed).toBe(1008)
+  })
+
+  it('a registered Origin (localhost) connects; the console project is not origin-checked', async () => {
+    const s = await connect(`project=${PROJECT}&channels[]=documents`, { origin: 'http://localhost:5173' })
+    expect((await s.next()).type).toBe('connected')
+    s.ws.close()
+    const c = await connect('channels[]=tests', { origin: 'https://appwrite.unknown' })
+    expect((await c.next()).type).toBe('connected')
+    c.ws.close()
+  })
+
   it('no channels: error 1008 and the socket closes', async () => {
     const s = await connect(`project=${PROJECT}`)
     expect(await s.next()).toEqual({ type: 'error', data: { code: 1008, message: 'Missing channels' } })

@@ -9,6 +9,7 @@ import { runOperation } from '../core/operation.js'
 import { firstHeader, resolveCaller, type RawHeaders } from '../core/resolve-caller.js'
 import type { RouteDefinition } from '../core/route.js'
 import { cookieName } from '../core/session-transport.js'
+import { registrationHint } from '../core/platforms.js'
 import { formatDate } from '../domain/dates.js'
 import { parseQueryString } from '../http/body.js'
 import type { Services } from '../services/index.js'
@@ -110,7 +111,14 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
     } catch {
       return closeWith(1008, 'Missing or unknown project ID')
     }
-    // deviation: every origin counts as a registered platform (as on REST), so the 1008 origin refusal never fires.
+    // The Origin (not the Referer) must be a registered platform, except on the console project (app/realtime.php).
+    if (!caller.project.isConsole) {
+      const refusal = services.platforms.checkOrigin(false, client.origin, null, client.hostname)
+      if (refusal !== null) {
+        services.log.warn(registrationHint('origin', client.origin!, false))
+        return closeWith(1008, refusal)
+      }
+    }
     const requested = channelList(query.channels)
     if (requested.length === 0) return closeWith(1008, 'Missing channels')
 

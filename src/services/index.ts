@@ -31,6 +31,7 @@ import { StorageService } from './storage/storage-service.js'
 import { MessagingService } from './messaging/index.js'
 import { FunctionsService } from './functions/index.js'
 import { RealtimeHub } from '../realtime/hub.js'
+import { createPlatformRegistry, type PlatformRegistry } from '../core/platforms.js'
 
 /** Everything a route can reach. Routes get services, never the store. */
 export interface Services {
@@ -73,6 +74,9 @@ export interface Services {
   roleProviders: ((caller: Caller) => Promise<string[]>)[]
   /** The factors a session needs before it may leave the MFA routes. */
   minimumFactors(caller: Caller): Promise<number>
+  /** The registered platforms: the origin check, CORS and redirect-URL hosts (BEHAVIORS §0 step 3). */
+  platforms: PlatformRegistry
+  log: FastifyBaseLogger
 }
 
 export interface ServiceOptions {
@@ -169,6 +173,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       return [...userRoles(caller.user), ...extra.flat()]
     },
     minimumFactors: (caller) => mfa.minimumFactors(caller),
+    platforms: createPlatformRegistry(template.platforms),
+    log: options.log,
   }
   return services
 }

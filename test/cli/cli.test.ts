@@ -66,6 +66,30 @@ describe('appwrite-emulator start', () => {
     expect(await exited(child)).toBe(0)
   })
 
+  it('registers --platform hosts, lists them in the banner and logs how to register a refused origin', async () => {
+    const { child, url, output } = await start(['start', '--port', '0', '--in-memory', '--platform', 'app.example.com', '--platform', '*.example.dev'])
+    expect(output()).toMatch(/Platforms: localhost, 127\.0\.0\.1, ::1, the API host, app\.example\.com, \*\.example\.dev/)
+    const anonymous = (origin: string) =>
+      fetch(`${url}/account/sessions/anonymous`, { method: 'POST', headers: { 'x-appwrite-project': 'p1', origin } })
+    expect((await anonymous('https://app.example.com')).status).toBe(201)
+    expect((await anonymous('https://preview.example.dev')).status).toBe(201)
+    const refused = await anonymous('https://evil.example.org')
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ type: 'general_unknown_origin', message: expect.stringContaining('(evil.example.org) as a new Web platform') })
+    for (let i = 0; i < 50 && !output().includes('--platform evil.example.org'); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(output()).toContain('--platform evil.example.org')
+    child.kill('SIGTERM')
+    expect(await exited(child)).toBe(0)
+
+    const open = await start(['start', '--port', '0', '--in-memory', '--any-origin'])
+    expect(open.output()).toMatch(/Platforms: any origin/)
+    const res = await fetch(`${open.url}/account/sessions/anonymous`, { method: 'POST', headers: { 'x-appwrite-project': 'p1', origin: 'https://evil.example.org' } })
+    expect(res.status).toBe(201)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://evil.example.org')
+    open.child.kill('SIGTERM')
+    expect(await exited(open.child)).toBe(0)
+  })
+
   it('keeps data on disk across restarts with --data, and reads flags from the environment', async () => {
     const data = mkdtempSync(join(tmpdir(), 'awe-data-'))
     const first = await start(['start'], { APPWRITE_EMULATOR_PORT: '0', APPWRITE_EMULATOR_DATA: data })

@@ -12,7 +12,8 @@ const CUSTOM_ID_RULE =
   "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char"
 const NEW_PASSWORD_RULE = 'Password must be between 8 and 265 characters long, and should not be one of the commonly used password.'
 
-const suite = useSdkSuite({ expectResponses: true })
+// dave's page at app.example.test is a registered web platform (--platform app.example.test).
+const suite = useSdkSuite({ expectResponses: true, emulator: { platforms: ['app.example.test'] } })
 let projectId: string
 let projectCount = 0
 

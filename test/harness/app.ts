@@ -54,11 +54,19 @@ export const USERS = {
   bob: { id: 'bob', email: 'bob@example.test', password: 'bob-password-1', name: 'Bob' },
 } satisfies Record<string, SeedUser>
 
+/** The web apps the test project has registered as platforms (redirect URLs and origins of the scenarios). */
+export const APP_HOSTS = ['app.example.test', 'app.example.com'] as const
+
+/** The harness's default template: no schema, and the test apps registered as web platforms. */
+export function testTemplate(): ProjectTemplate {
+  return { ...emptyTemplate(), platforms: APP_HOSTS.map((hostname) => ({ type: 'web' as const, hostname })) }
+}
+
 /** A fresh in-memory emulator with a frozen clock. */
 export async function createTestApp(options: { template?: ProjectTemplate; rateLimits?: boolean } = {}): Promise<TestApp> {
   const store = SqliteStore.open(':memory:')
   const clock = new FakeClock()
-  const app = await buildApp({ store, template: options.template ?? emptyTemplate(), clock, rateLimits: options.rateLimits })
+  const app = await buildApp({ store, template: options.template ?? testTemplate(), clock, rateLimits: options.rateLimits })
   await app.server.ready()
   const request = async (r: TestRequest): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...(r.headers ?? {}) }

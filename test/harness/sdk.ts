@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import vm from 'node:vm'
 import type * as AppwriteModule from 'appwrite'
+import type * as Appwrite13Module from 'appwrite-13'
 import { WebSocket as NodeWebSocket } from 'ws'
 
 /**
@@ -20,6 +21,10 @@ import { WebSocket as NodeWebSocket } from 'ws'
 /** The SDK's exports (`Client`, `Account`, `ID`, `AppwriteException`, …), typed from the package. */
 export type AppwriteSdk = typeof AppwriteModule
 export type { Models } from 'appwrite'
+/** `appwrite@13.0.0`'s exports (npm alias `appwrite-13`): the last SDK built for Appwrite 1.4 (`sdkPackage: 'appwrite-13'`). */
+export type Appwrite13Sdk = typeof Appwrite13Module
+/** Which SDK build a simulated user runs: `appwrite` (14.0.1, for Appwrite 1.5; the default) or `appwrite-13`. */
+export type SdkPackage = 'appwrite' | 'appwrite-13'
 
 /** One HTTP exchange the SDK made, recorded for the spec check in `spec.ts`. */
 export interface RecordedResponse {
@@ -208,6 +213,8 @@ export interface SdkUserOptions {
   origin?: string
   userAgent?: string
   recorder?: ResponseRecorder
+  /** The SDK package to run; default `appwrite` (14.0.1). `appwrite-13` speaks the 1.4 format (`user.sdk as Appwrite13Sdk`). */
+  sdkPackage?: SdkPackage
 }
 
 /** A simulated browser user: its own SDK instance, cookie jar and localStorage. */
@@ -237,14 +244,16 @@ export interface EmulatorEndpoint {
   url: string
 }
 
-let compiledSdk: vm.Script | undefined
-function sdkScript(): vm.Script {
-  if (!compiledSdk) {
+const compiledSdks = new Map<SdkPackage, vm.Script>()
+function sdkScript(pkg: SdkPackage): vm.Script {
+  let script = compiledSdks.get(pkg)
+  if (!script) {
     const require = createRequire(import.meta.url)
-    const file = join(dirname(require.resolve('appwrite/package.json')), 'dist', 'iife', 'sdk.js')
-    compiledSdk = new vm.Script(readFileSync(file, 'utf8'), { filename: file })
+    const file = join(dirname(require.resolve(`${pkg}/package.json`)), 'dist', 'iife', 'sdk.js')
+    script = new vm.Script(readFileSync(file, 'utf8'), { filename: file })
+    compiledSdks.set(pkg, script)
   }
-  return compiledSdk
+  return script
 }
 
 /** Starts a simulated browser user of the official SDK against `emulator` and `projectId`. */
@@ -325,7 +334,7 @@ export function sdkUser(emulator: EmulatorEndpoint, projectId: string, options: 
     navigator: { userAgent },
   })
   vm.runInContext('globalThis.window = globalThis', context)
-  sdkScript().runInContext(context)
+  sdkScript(options.sdkPackage ?? 'appwrite').runInContext(context)
   const sdk = (context as { Appwrite: AppwriteSdk }).Appwrite
 
   const newClient = () => new sdk.Client().setEndpoint(emulator.url).setProject(projectId)

@@ -1,13 +1,13 @@
-import { CUSTOM_ID_DESCRIPTION, p, validator } from '../../domain/params.js'
+import { CUSTOM_ID_DESCRIPTION, hostValidator, p, validator } from '../../domain/params.js'
 import { isValidKey } from '../../domain/ids.js'
 import { listQueriesValidator, MEMBERSHIP_QUERY_SCHEMA, TEAM_QUERY_SCHEMA } from '../../domain/query/list-query.js'
 
 /** utopia `Key`: a role name inside a team (`owner`, `editor`…). Same rule and message as a custom ID, without `unique()`. */
 const keyValidator = validator<string>(CUSTOM_ID_DESCRIPTION, isValidKey)
 
-// deviation: Appwrite's `Host` validator accepts only the project's platform hosts ("URL host must be one of: …");
-// the emulator counts every host as a platform and checks only that the URL is an http(s) URL.
-const invitationUrlValidator = validator<string>('Value must be a valid URL with following schemes (http, https)', (v) => {
+// Appwrite's `Host(clients)`: the invitation link's host must be a registered platform ("URL host must be one of: …").
+// With `--any-origin` only the URL check remains, with this description.
+const invitationUrlValidator = hostValidator(validator<string>('Value must be a valid URL with following schemes (http, https)', (v) => {
   if (typeof v !== 'string' || v.length > 2048) return false
   try {
     const url = new URL(v)
@@ -15,7 +15,7 @@ const invitationUrlValidator = validator<string>('Value must be a valid URL with
   } catch {
     return false
   }
-})
+}))
 
 /** Param builders of the teams routes. */
 export const teamParams = {

@@ -1,11 +1,11 @@
-import { validator } from '../../../domain/params.js'
+import { hostValidator, validator } from '../../../domain/params.js'
 
 /**
  * The `success` and `failure` URLs of the OAuth2 routes. Appwrite 1.5 checks them with utopia's `Host` validator:
  * PHP's `FILTER_VALIDATE_URL`, then the URL's host must be a registered platform hostname (or the API's own).
  */
 
-/** The description Appwrite's `URL` validator gives, which is the check that remains here. */
+/** The description Appwrite's `URL` validator gives: what `--any-origin` answers, as only the URL check remains. */
 export const REDIRECT_URL_DESCRIPTION = 'Value must be a valid URL'
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/
@@ -81,10 +81,11 @@ export function withQuery(url: string, params: Record<string, string>): string {
   return `${base}${built ? `?${built}` : ''}${fragment}`
 }
 
-// deviation: every host counts as a registered platform (as for the origin check), so only the URL check remains;
-// Appwrite's message lists the registered hostnames instead: `URL host must be one of: …`.
-/** The param validator for `success` and `failure`. */
-export const redirectUrlValidator = validator<string>(REDIRECT_URL_DESCRIPTION, isValidRedirectUrl)
+/**
+ * The param validator for `success` and `failure`: Appwrite's `Host(clients)`, so a host that is not a registered
+ * platform answers `URL host must be one of: …` (with `--any-origin`, only the URL check remains).
+ */
+export const redirectUrlValidator = hostValidator(validator<string>(REDIRECT_URL_DESCRIPTION, isValidRedirectUrl))
 
 /** `scheme://host[:port]` of a validated URL, without user info: where the sign-in page says the user returns to. */
 export function urlOrigin(url: string): string {

@@ -61,7 +61,7 @@ scenarios('account.createOAuth2Session: starting', [
     name: 'a success that is not a URL',
     request: { method: 'GET', url: start('github', 'success=not-a-url') },
     expect: { status: 400 },
-    after: htmlError('general_argument_invalid', 'Invalid `success` param: Value must be a valid URL'),
+    after: htmlError('general_argument_invalid', 'Invalid `success` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com'),
   },
   {
     name: 'a javascript: success is not a URL with a host',
@@ -85,7 +85,7 @@ scenarios('account.createOAuth2Session: starting', [
     name: 'a bad failure URL',
     request: { method: 'GET', url: start('github', `success=${encodeURIComponent(SUCCESS)}&failure=${encodeURIComponent('http://bad host/')}`) },
     expect: { status: 400 },
-    after: htmlError('Invalid `failure` param: Value must be a valid URL'),
+    after: htmlError('Invalid `failure` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com'),
   },
   {
     name: 'scopes must be a list',
@@ -129,9 +129,21 @@ scenarios('account.createOAuth2Session: starting', [
     expect: { status: 301, headers: { location: SIGN_IN_PAGE } },
   },
   {
-    name: 'a mobile callback scheme with a host is accepted',
+    name: 'a mobile callback scheme is refused when its host is not a registered platform',
     request: { method: 'GET', url: start('github', `success=${encodeURIComponent(`appwrite-callback-${PROJECT}://auth`)}`) },
+    expect: { status: 400 },
+    after: htmlError('general_argument_invalid', 'Invalid `success` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com'),
+  },
+  {
+    name: 'a mobile callback scheme on a registered host is accepted',
+    request: { method: 'GET', url: start('github', `success=${encodeURIComponent(`appwrite-callback-${PROJECT}://app.example.test`)}`) },
     expect: { status: 301, headers: { location: SIGN_IN_PAGE } },
+  },
+  {
+    name: 'a failure URL on a host that is not a registered platform',
+    request: { method: 'GET', url: start('github', `success=${encodeURIComponent(SUCCESS)}&failure=${encodeURIComponent('https://evil.example.org/failed')}`) },
+    expect: { status: 400 },
+    after: htmlError('general_argument_invalid', 'Invalid `failure` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com'),
   },
 ])
 

@@ -43,7 +43,7 @@ scenarios('account.createOAuth2Token', [
     request: { method: 'GET', url: start('github', `success=${encodeURIComponent('ftp//nowhere')}`) },
     expect: { status: 400, headers: { 'content-type': /^text\/html/ } },
     async after(res) {
-      expect(res.text).toContain('Invalid `success` param: Value must be a valid URL')
+      expect(res.text).toContain('Invalid `success` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com')
     },
   },
   {

@@ -11,7 +11,8 @@ const cookieOf = (res: { headers: Record<string, unknown> }) => cookieHeader(res
 scenarios('account.createVerification and updateVerification', [
   { name: 'guest is refused', request: { method: 'POST', url: '/v1/account/verification', body: { url: 'https://app.example.test/verify' } }, expect: { status: 401, type: 'general_unauthorized_scope' } },
   { name: 'url is required', as: 'alice', request: { method: 'POST', url: '/v1/account/verification', body: {} }, expect: { status: 400, message: 'Param "url" is not optional.' } },
-  { name: 'a url that is not a URL', as: 'alice', request: { method: 'POST', url: '/v1/account/verification', body: { url: 'not a url' } }, expect: { status: 400, message: 'Invalid `url` param: Value must be a valid URL' } },
+  { name: 'a url that is not a URL', as: 'alice', request: { method: 'POST', url: '/v1/account/verification', body: { url: 'not a url' } }, expect: { status: 400, message: 'Invalid `url` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com' } },
+  { name: 'a url on a host that is not a registered platform', as: 'alice', request: { method: 'POST', url: '/v1/account/verification', body: { url: 'https://evil.example.org/verify' } }, expect: { status: 400, type: 'general_argument_invalid', message: 'Invalid `url` param: URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com' } },
   {
     name: 'a wrong secret',
     as: 'alice',

@@ -4,7 +4,7 @@ import { cookieHeader, createTestApp, PROJECT, USERS, type SeedUser, type TestAp
 
 const NOW = '2024-05-01T10:20:30.123+00:00'
 const CAROL: SeedUser = { id: 'carol', email: 'carol@example.test', password: 'carol-password-1', name: 'Carol' }
-const URL_RULE = 'Value must be a valid URL with following schemes (http, https)'
+const URL_RULE = 'URL host must be one of: localhost, 127.0.0.1, [::1], app.example.test, app.example.com'
 const q = (query: object) => encodeURIComponent(JSON.stringify(query))
 
 /** Alice (the row's `as`) owns team1; bob is signed in (`ctx.bob`); with `bobJoins` he is a confirmed member. */
