@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { ProjectTemplate } from '../../src/config/appwrite-json.js'
 import type { AppEvent } from '../../src/events/bus.js'
 import { createTestApp, USERS, type TestApp, type TestRequest, type TestResponse } from './app.js'
 
@@ -70,8 +71,15 @@ export function expectScenario(
   }
 }
 
+/** How a table's app is built: from a template of its own (topics, functions…), and a longer per-row timeout. */
+export interface ScenarioOptions {
+  template?: () => ProjectTemplate
+  timeout?: number
+}
+
 /** Runs a table of scenarios against fresh in-process apps; failures first, then the happy path. */
-export function scenarios(title: string, rows: Scenario[]): void {
+
+export function scenarios(title: string, rows: Scenario[], options: ScenarioOptions = {}): void {
   describe(title, () => {
     let app: TestApp | undefined
     afterEach(async () => {
@@ -80,7 +88,7 @@ export function scenarios(title: string, rows: Scenario[]): void {
     })
     for (const row of rows) {
       it(row.name, async () => {
-        app = await createTestApp()
+        app = await createTestApp({ template: options.template?.() })
         const ctx: ScenarioContext = {}
         if (row.as) ctx.cookie = await app.signIn(USERS[row.as])
         await row.before?.(app, ctx)
@@ -91,7 +99,7 @@ export function scenarios(title: string, rows: Scenario[]): void {
         unsubscribe()
         expectScenario(res, row.expect, seen, row.events)
         await row.after?.(res, app, ctx)
-      })
+      }, options.timeout)
     }
   })
 }

@@ -1,8 +1,7 @@
 // Test support for the messaging service (used by its *.test.ts files only).
-import { afterEach, describe, expect, it } from 'vitest'
-import { createTestApp, PROJECT, USERS, type TestApp } from '../../../../test/harness/app.js'
-import { expectScenario, type Scenario, type ScenarioContext } from '../../../../test/harness/scenarios.js'
-import type { AppEvent } from '../../../events/bus.js'
+import { expect } from 'vitest'
+import { PROJECT, type TestApp } from '../../../../test/harness/app.js'
+import { scenarios, type Scenario } from '../../../../test/harness/scenarios.js'
 import { messagingTemplate } from './fixture.js'
 
 export const TOPICS = '/v1/messaging/topics'
@@ -10,28 +9,7 @@ export const NOW = '2024-05-01T10:20:30.123+00:00'
 
 /** `scenarios()` of the shared harness, against an app built from the topics fixture. */
 export function messagingScenarios(title: string, rows: Scenario[]): void {
-  describe(title, () => {
-    let app: TestApp | undefined
-    afterEach(async () => {
-      await app?.close()
-      app = undefined
-    })
-    for (const row of rows) {
-      it(row.name, async () => {
-        app = await createTestApp({ template: messagingTemplate() })
-        const ctx: ScenarioContext = {}
-        if (row.as) ctx.cookie = await app.signIn(USERS[row.as])
-        await row.before?.(app, ctx)
-        const seen: AppEvent[] = []
-        const unsubscribe = app.services.bus.subscribe((e) => void seen.push(e))
-        const req = typeof row.request === 'function' ? row.request(ctx) : row.request
-        const res = await app.request({ cookie: ctx.cookie, ...req })
-        unsubscribe()
-        expectScenario(res, row.expect, seen, row.events)
-        await row.after?.(res, app, ctx)
-      })
-    }
-  })
+  scenarios(title, rows, { template: messagingTemplate })
 }
 
 /** The ID of the email target the user got at sign-up. */
