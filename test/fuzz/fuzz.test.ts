@@ -5,6 +5,7 @@ import { buildApp, type App } from '../../src/app.js'
 import { parseAppwriteJson } from '../../src/config/appwrite-json.js'
 import { routeTable } from '../../src/services/routes.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { rng, type Rng } from '../harness/rng.js'
 
 /**
  * Seeded, bounded malformed requests over every route, sent over a real socket so the HTTP parser is in the path.
@@ -17,24 +18,6 @@ const CONCURRENCY = 8
 // Catalogue entries with code 0: Appwrite answers them with 500 on purpose (BEHAVIORS §3).
 const APPWRITE_500_TYPES = new Set(['user_email_not_verified', 'user_phone_not_verified', 'user_email_not_found', 'user_invalid_challenge'])
 
-/** mulberry32: a small seeded generator, so a failing request can be reproduced from its seed and index. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!,
-    chance: (p: number) => next() < p,
-  }
-}
-type Rng = ReturnType<typeof rng>
 
 /** encodeURIComponent, with a lone surrogate sent as the raw bytes PHP would see. */
 const enc = (s: string) => {

@@ -8,6 +8,7 @@ import { SqliteStore } from '../../sqlite/sqlite-store.js'
 import { openDocumentStore } from '../index.js'
 import { schemaKey } from '../schema.js'
 import type { CollectionRef, DocumentStore, StoredDocument } from '../types.js'
+import { rng, type Rng } from '../../../../test/harness/rng.js'
 
 /**
  * Random queries compiled to SQL must find exactly what the in-memory evaluator (Appwrite's semantics) finds
@@ -17,21 +18,6 @@ import type { CollectionRef, DocumentStore, StoredDocument } from '../types.js'
 const CASES = 300
 const SEED = Number(process.env.PROPERTY_SEED ?? 20240501)
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number) => Math.floor(next() * n)
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]
-  return { next, int, pick, chance: (p: number) => next() < p }
-}
-type Rng = ReturnType<typeof rng>
 
 const template = parseAppwriteJson(
   {
