@@ -30,7 +30,9 @@ export interface GraphqlResult {
  * with a syntax error instead; real queries stay far below it.
  */
 // deviation: Appwrite parses queries of any length.
-export const MAX_TOKENS = 10_000
+export /** The deepest nesting a query may have; far beyond any real one, well inside the parser's stack. */
+const MAX_NESTING = 512
+const MAX_TOKENS = 10_000
 const CACHE_ENTRIES = 500
 const CACHEABLE_LENGTH = 64 * 1024
 
@@ -99,6 +101,9 @@ export class GraphqlExecutor {
   private parseAndValidate(query: string, limited: boolean): PreparedDocument {
     const { gql } = this
     let document: DocumentNode
+    // graphql-js parses and validates recursively: past this nesting the stack (which differs per process) would
+    // decide the answer, so the bound is fixed here.
+    if (nestingDepth(query) > MAX_NESTING) return { errors: [new gql.GraphQLError('Syntax Error: the query nests too deeply.', { extensions: { category: 'graphql' } })], depthErrors: [] }
     try {
       document = gql.parse(query, { maxTokens: MAX_TOKENS })
     } catch (error) {
@@ -140,4 +145,30 @@ export class GraphqlExecutor {
     if (error.path?.length) out.path = [...error.path]
     return out
   }
+}
+
+/** The deepest nesting of `{`, `(` and `[` in a query, outside strings and comments. */
+function nestingDepth(query: string): number {
+  let depth = 0
+  let deepest = 0
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      // A block string ends at the next """, a plain one at the next unescaped ".
+      if (query.startsWith('"""', i)) {
+        const end = query.indexOf('"""', i + 3)
+        i = end < 0 ? query.length : end + 2
+      } else {
+        for (i++; i < query.length && query.charCodeAt(i) !== 0x22; i++) if (query.charCodeAt(i) === 0x5c) i++
+      }
+    } else if (c === 0x23 /* # */) {
+      const end = query.indexOf('\n', i)
+      i = end < 0 ? query.length : end
+    } else if (c === 0x7b || c === 0x28 || c === 0x5b) {
+      if (++depth > deepest) deepest = depth
+    } else if (c === 0x7d || c === 0x29 || c === 0x5d) {
+      depth--
+    }
+  }
+  return deepest
 }

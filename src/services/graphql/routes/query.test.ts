@@ -88,9 +88,15 @@ graphqlScenarios('graphql.query', [
     expect: { status: 200, body: { errors: [{ extensions: { category: 'graphql' } }] }, absent: ['data'] },
   },
   {
-    name: 'inline fragments nested 1,900 deep are counted without trouble when limits are enforced',
+    name: 'inline fragments nested 1,900 deep are refused as nesting too deeply, the same in every process',
     rateLimits: true,
     request: gql(`{ ${'... on Query { '.repeat(1900)}localeGet { ip }${' }'.repeat(1900)} }`),
+    expect: { status: 200, body: { errors: [{ message: 'Syntax Error: the query nests too deeply.' }] }, absent: ['data'] },
+  },
+  {
+    name: 'inline fragments nested 400 deep are counted without trouble when limits are enforced',
+    rateLimits: true,
+    request: gql(`{ ${'... on Query { '.repeat(400)}localeGet { ip }${' }'.repeat(400)} }`),
     expect: { status: 200, body: { data: { localeGet: { ip: '127.0.0.1' } } }, absent: ['errors'] },
   },
   {
