@@ -123,13 +123,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   // Which SDK (name and version) connected, logged once each with what the emulator serves (issue 14).
   const seenSdks = new Set<string>()
-  server.addHook('onRequest', (req, _reply, done) => {
-    const greeting = req.headers['x-sdk-name'] === undefined ? null : sdkGreeting(req.headers, seenSdks)
-    if (greeting) server.log[greeting.level](greeting.message)
-    done()
-  })
   const platforms = services.platforms
   server.addHook('onRequest', (req, reply, done) => {
+    if (req.headers['x-sdk-name'] !== undefined) {
+      const greeting = sdkGreeting(req.headers, seenSdks)
+      if (greeting) server.log[greeting.level](greeting.message)
+    }
     const { origin, referer } = req.headers
     const project = req.headers['x-appwrite-project'] || (req.query as { project?: unknown } | undefined)?.project
     const consoleProject = !project || project === 'console'

@@ -79,7 +79,17 @@ export function createPlatformRegistry(configured: readonly PlatformConfig[] | '
     const host = apiHost.replace(/:\d+$/, '').toLowerCase()
     return [...new Set(['localhost', ...(host ? [host] : []), ...ALWAYS_REGISTERED])]
   }
-  const clients = (consoleProject: boolean, apiHost: string) => [...new Set([...withApiHost(apiHost), ...(consoleProject ? [] : webHosts)])]
+  // Asked on every request (CORS): the lists are built once per API host and kept (a few hosts at most).
+  const built = new Map<string, string[]>()
+  const clients = (consoleProject: boolean, apiHost: string) => {
+    const key = `${consoleProject ? 'c' : 'p'}${apiHost}`
+    let list = built.get(key)
+    if (!list) {
+      list = [...new Set([...withApiHost(apiHost), ...(consoleProject ? [] : webHosts)])]
+      if (built.size < 64) built.set(key, list)
+    }
+    return list
+  }
   return {
     anyOrigin,
     platforms,
@@ -97,6 +107,7 @@ export function createPlatformRegistry(configured: readonly PlatformConfig[] | '
     },
     allowOrigin(consoleProject, origin, referer, apiHost, protocol) {
       if (anyOrigin) return origin || `${protocol}://localhost`
+      if (!origin && !referer) return `${protocol}://localhost`
       const { scheme, host, port } = schemeAndHost(origin || referer || '')
       const registered = host !== null && hostnameMatches(clients(consoleProject, apiHost), host.toLowerCase())
       return `${scheme ?? protocol}://${registered ? host : 'localhost'}${port ? `:${port}` : ''}`

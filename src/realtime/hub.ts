@@ -12,9 +12,22 @@ export interface EventSource {
 
 /** What the hub needs of a socket: sending text, how much is still queued, and dropping it. */
 export interface RealtimeSocket {
-  send(text: string): void
+  /** Writes ready-made, unmasked WebSocket frames as they are (one write for several). */
+  writeFrames(frames: Buffer): void
   readonly bufferedAmount: number
   terminate(): void
+}
+
+/** A final, unmasked text frame around `payload` (RFC 6455 §5.2), built once per event for every socket. */
+export function textFrame(payload: Buffer): Buffer {
+  const n = payload.length
+  const head = n < 126 ? Buffer.from([0x81, n]) : n < 65536 ? Buffer.from([0x81, 126, n >> 8, n & 0xff]) : Buffer.alloc(10)
+  if (n >= 65536) {
+    head[0] = 0x81
+    head[1] = 127
+    head.writeBigUInt64BE(BigInt(n), 2)
+  }
+  return Buffer.concat([head, payload])
 }
 
 /** One open realtime connection. */
@@ -34,6 +47,8 @@ export interface RealtimeConnection {
   queue: Promise<void>
   /** How many steps wait in `queue`; while any do, new deliveries queue behind them to keep the order. */
   pending: number
+  /** Frames waiting for the next flush; null when none. */
+  outbox: Buffer[] | null
 }
 
 /** A socket whose send buffer passes this is too slow to keep: it is dropped rather than grow memory. */
@@ -47,6 +62,9 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
  */
 export class RealtimeHub {
   private readonly byProject = new Map<string, Map<string, RealtimeConnection>>()
+  /** Sockets with frames waiting; flushed once per turn of the event loop, so a burst of writes costs one syscall per socket. */
+  private readonly dirty = new Set<RealtimeConnection>()
+  private flushScheduled = false
   private unsubscribe: (() => void) | null = null
 
   constructor(
@@ -72,6 +90,7 @@ export class RealtimeHub {
   }
 
   remove(connection: RealtimeConnection): void {
+    this.dirty.delete(connection)
     const conns = this.byProject.get(connection.project.id)
     conns?.delete(connection.id)
     if (conns?.size === 0) this.byProject.delete(connection.project.id)
@@ -96,7 +115,8 @@ export class RealtimeHub {
 
   /** Sends `text` to every connection of `projectId` subscribed to `channel`, e.g. the console's test channel. */
   broadcast(projectId: string, channel: string, text: string): void {
-    for (const conn of this.connections(projectId)) if (conn.channels.has(channel)) this.send(conn, text)
+    const bytes = textFrame(Buffer.from(text))
+    for (const conn of this.connections(projectId)) if (conn.channels.has(channel)) this.send(conn, bytes)
   }
 
   private dispatch(event: AppEvent): void {
@@ -104,10 +124,10 @@ export class RealtimeHub {
     if (!conns || conns.size === 0) return
     const delivery = deliveryOf(event, this.template)
     if (!delivery) return
-    const text = JSON.stringify({
+    const text = textFrame(Buffer.from(JSON.stringify({
       type: 'event',
       data: { events: event.events, channels: delivery.channels, timestamp: formatDate(this.clock.now()), payload: delivery.payload },
-    })
+    })))
     const anyone = delivery.roles.includes('any')
     for (const conn of conns.values()) {
       const refresh =
@@ -134,12 +154,28 @@ export class RealtimeHub {
     }
   }
 
-  private send(conn: RealtimeConnection, text: string): void {
+  private send(conn: RealtimeConnection, frame: Buffer): void {
     if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.socket.terminate()
       this.remove(conn)
       return
     }
-    conn.socket.send(text)
+    if (conn.outbox) conn.outbox.push(frame)
+    else conn.outbox = [frame]
+    this.dirty.add(conn)
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false
+    for (const conn of this.dirty) {
+      const frames = conn.outbox
+      conn.outbox = null
+      if (frames) conn.socket.writeFrames(frames.length === 1 ? frames[0]! : Buffer.concat(frames))
+    }
+    this.dirty.clear()
   }
 }

@@ -14,7 +14,7 @@ import { formatDate } from '../domain/dates.js'
 import { parseQueryString } from '../http/body.js'
 import type { Services } from '../services/index.js'
 import { subscribedChannels } from './channels.js'
-import type { RealtimeConnection, RealtimeHub } from './hub.js'
+import type { RealtimeConnection, RealtimeHub, RealtimeSocket } from './hub.js'
 
 /** The largest frame a client may send; a bigger one closes the socket with 1009, as the server's limit does. */
 const MAX_FRAME_BYTES = 64 * 1024
@@ -125,7 +125,7 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
     const connection: RealtimeConnection = {
       id: randomUUID(),
       project: caller.project,
-      socket: ws,
+      socket: socketOf(ws),
       requested,
       channels: subscribedChannels(requested, caller.user?.id ?? null),
       caller,
@@ -134,12 +134,14 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
       reauthenticate: authenticate,
       queue: Promise.resolve(),
       pending: 0,
+      outbox: null,
     }
+    const user = caller.user ? await accountOf(credentials, client) : null
+    ws.send(frame('connected', { channels: [...connection.channels], user }))
+    // Events start after `connected`, so nothing reaches the client before it.
     hub.add(connection)
     ws.on('close', () => hub.remove(connection))
     ws.on('error', () => hub.remove(connection))
-    const user = caller.user ? await accountOf(credentials, client) : null
-    ws.send(frame('connected', { channels: [...connection.channels], user }))
 
     ws.on('message', (data: RawData) => {
       handleMessage(data).catch((error: unknown) => {
@@ -195,6 +197,23 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
     for (const ws of openSockets(hub)) ws.terminate()
     done()
   })
+}
+
+/**
+ * The hub's view of a `ws` socket. Event frames are written to the TCP socket under it, several in one write:
+ * `ws` has no public way to send ready-made frames, and per-message deflate is off, so the frames are final.
+ */
+function socketOf(ws: WebSocket): RealtimeSocket {
+  const raw = (ws as unknown as { _socket: { write(data: Buffer): boolean } })._socket
+  return {
+    writeFrames: (frames) => {
+      if (ws.readyState === ws.OPEN) raw.write(frames)
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount
+    },
+    terminate: () => ws.terminate(),
+  }
 }
 
 function* openSockets(hub: RealtimeHub): Generator<{ terminate(): void }> {
