@@ -89,24 +89,7 @@ export class FunctionsService {
     const geo = await geoHeaders(forFunction['x-real-ip'])
     Object.assign(forFunction, geo)
     for (const [name, value] of Object.entries(geo)) asSent[name] = value
-    const now = formatDate(this.o.clock.now())
-    const record: ExecutionRecord = {
-      id: uniqueId(),
-      createdAt: now,
-      updatedAt: now,
-      functionId: fn.$id,
-      permissions: caller.user ? [`read("user:${caller.user.id}")`] : [],
-      trigger: 'http',
-      status: input.async ? 'waiting' : 'processing',
-      requestMethod: input.method,
-      requestPath: input.path,
-      requestHeaders: requestHeaderList(asSent),
-      responseStatusCode: 0,
-      responseHeaders: [],
-      logs: '',
-      errors: '',
-      duration: 0,
-    }
+    const record = this.newRecord(fn, caller, { trigger: 'http', status: input.async ? 'waiting' : 'processing', requestMethod: input.method, requestPath: input.path, requestHeaders: requestHeaderList(asSent) })
     const run: Run = { projectId: caller.project.id, fn, runtime, record, body: input.body, headers: forFunction, caller }
     if (input.async) {
       await this.save(run, 'insert')
@@ -327,28 +310,33 @@ export class FunctionsService {
     const jwt = caller.user && caller.session ? (await this.o.sessions.createJwt(caller)).jwt : ''
     const { forFunction, asSent } = functionHeaders(trigger === 'event' ? { 'content-type': 'application/json' } : {}, caller, jwt, trigger)
     if (trigger === 'event') forFunction['x-appwrite-event'] = eventName
+    const record = this.newRecord(fn, caller, { trigger, status: 'waiting', requestMethod: 'POST', requestPath: '/', requestHeaders: requestHeaderList(asSent) })
+    const run: Run = { projectId, fn, runtime, record, body, headers: forFunction, caller }
+    await this.save(run, 'insert')
+    await this.publish(run, CREATE)
+    this.enqueue(run)
+  }
+
+  /** A new execution, not run yet: readable by the signed-in caller alone (a guest's by nobody). */
+  private newRecord(
+    fn: FunctionConfig,
+    caller: Caller,
+    request: Pick<ExecutionRecord, 'trigger' | 'status' | 'requestMethod' | 'requestPath' | 'requestHeaders'>,
+  ): ExecutionRecord {
     const now = formatDate(this.o.clock.now())
-    const record: ExecutionRecord = {
+    return {
       id: uniqueId(),
       createdAt: now,
       updatedAt: now,
       functionId: fn.$id,
       permissions: caller.user ? [`read("user:${caller.user.id}")`] : [],
-      trigger,
-      status: 'waiting',
-      requestMethod: 'POST',
-      requestPath: '/',
-      requestHeaders: requestHeaderList(asSent),
+      ...request,
       responseStatusCode: 0,
       responseHeaders: [],
       logs: '',
       errors: '',
       duration: 0,
     }
-    const run: Run = { projectId, fn, runtime, record, body, headers: forFunction, caller }
-    await this.save(run, 'insert')
-    await this.publish(run, CREATE)
-    this.enqueue(run)
   }
 }
 
