@@ -172,4 +172,23 @@ describe('documents through the web SDK', () => {
     await db.deleteDocument('main', 'authors', 'ann')
     expect(ids(await db.listDocuments('main', 'books'))).toEqual(['b1'])
   })
+
+  it('relationship writes are checked as Appwrite checks them: nested updates and links by ID', async () => {
+    freshProject()
+    const alice = databases(await signedIn('alice'))
+    const bob = databases(await signedIn('bob'))
+    await alice.createDocument('main', 'profiles', 'p1', { bio: 'old' })
+    // profiles has no document security: Appwrite refuses any nested update there, whatever the collection grants.
+    await expect(alice.createDocument('main', 'authors', 'ann', { name: 'Ann', profile: { $id: 'p1', bio: 'new' } })).rejects.toMatchObject({ code: 401, type: 'user_unauthorized' })
+    expect((await alice.getDocument('main', 'profiles', 'p1')).bio).toBe('old')
+    // Linking bob's readable book by ID would change it, and alice may not update it.
+    await bob.createDocument('main', 'books', 'bobs', { title: "Bob's" }, ['read("any")'])
+    await expect(alice.createDocument('main', 'authors', 'ann', { name: 'Ann', books: ['bobs'] })).rejects.toMatchObject({ code: 401, type: 'user_unauthorized' })
+    await expect(alice.getDocument('main', 'authors', 'ann')).rejects.toMatchObject({ code: 404, type: 'document_not_found' })
+    // Her own book links, and a nested new one takes the author's permissions.
+    await alice.createDocument('main', 'books', 'mine', { title: 'Mine' })
+    const ann = await alice.createDocument('main', 'authors', 'ann', { name: 'Ann', books: ['mine', { $id: 'fresh', title: 'Fresh' }] }, ['read("any")', 'update("user:alice")'])
+    expect(ann.books.map((b: { $id: string }) => b.$id)).toEqual(['mine', 'fresh'])
+    expect((await bob.getDocument('main', 'books', 'fresh')).$permissions).toEqual(['read("any")', 'update("user:alice")'])
+  })
 })

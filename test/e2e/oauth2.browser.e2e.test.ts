@@ -140,4 +140,28 @@ describe.skipIf(!status.run)('OAuth2 in headless Chromium through the web SDK', 
       await fresh.close()
     }
   })
+
+  it('an anonymous visitor who signs in with GitHub keeps the same $id, now with an email (BEHAVIORS §12)', async () => {
+    const fresh = await launchChromium()
+    try {
+      const page = await fresh.context.newPage()
+      // Same-site, as an app on localhost with a local emulator is: the browser carries the anonymous session's cookie
+      // on the navigation to the sign-in. (Cross-site, the session lives only in the SDK's localStorage fallback,
+      // which a navigation cannot carry, on Appwrite as here.)
+      await page.goto(`${appOrigin}/app/${project}/`)
+      const anonymous = await page.evaluate(() => (window as any).account.createAnonymousSession())
+      expect(anonymous).toMatchObject({ provider: 'anonymous' })
+      await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
+      await page.waitForURL(`${emulator.origin}/_emulator/oauth2/github/authorize?state=*`)
+      expect(await page.locator('body').textContent(), 'the page says whom the identity joins').toContain('signed in to the app as an anonymous account')
+      await signIn(page, 'visitor@example.test', 'Visitor')
+      await page.waitForURL(`${appOrigin}/app/${project}/?landed=success`)
+      const account = await page.evaluate(() => (window as any).account.get())
+      expect(account).toMatchObject({ $id: anonymous.userId, email: 'visitor@example.test', name: 'Visitor' })
+      const sessions = await page.evaluate(() => (window as any).account.listSessions())
+      expect(sessions.sessions.map((s: { provider: string }) => s.provider), 'the anonymous session was replaced').toEqual(['github'])
+    } finally {
+      await fresh.close()
+    }
+  })
 })

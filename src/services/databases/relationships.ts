@@ -45,7 +45,7 @@ export class Relationships {
    * Writes the relationship values present in `data` for document `id` of `schema`. Returns the values of this
    * document's own relationship columns; links held elsewhere (other rows, link tables) are written here.
    */
-  async write(ctx: RelationContext, schema: CollectionSchema, id: string, data: Record<string, unknown>, isNew: boolean): Promise<Record<string, unknown>> {
+  async write(ctx: RelationContext, schema: CollectionSchema, id: string, data: Record<string, unknown>, isNew: boolean, permissions: string[]): Promise<Record<string, unknown>> {
     const columns: Record<string, unknown> = {}
     for (const a of schema.attributes) {
       if (a.type !== 'relationship' || !(a.key in data)) continue
@@ -55,35 +55,54 @@ export class Relationships {
       if (isListSide(a)) {
         if (value !== null && !Array.isArray(value)) throw invalid(`Invalid relationship value. Must be either an array of documents or document IDs, ${phpType(value)} given.`)
         const ids: string[] = []
-        for (const item of (value as unknown[] | null) ?? []) ids.push(await this.resolve(ctx, related, item, a, id))
+        // Nested documents written just now already point here; utopia links only the others by ID.
+        const written = new Set<string>()
+        // utopia's update of a list tests `isset($value['$permissions'])` on the list itself, so there a new nested
+        // document always takes the parent's permissions; on create it keeps its own when it has them.
+        const inherit = { permissions, always: !isNew }
+        for (const item of (value as unknown[] | null) ?? []) {
+          const other = await this.resolve(ctx, related, item, a, id, inherit)
+          ids.push(other)
+          if (isObject(item)) written.add(other)
+        }
         if (a.relationType === 'manyToMany') {
           await this.store.setLinks(a.junction!, ctx.projectId, a.side!, id, ids)
         } else {
           // The other side keeps the column: point the listed documents here, and the ones dropped nowhere.
           const current = isNew ? [] : await this.store.findByColumn(ref, a.twoWayKey!, id)
-          for (const doc of current) if (!ids.some((x) => x.toLowerCase() === doc.$id.toLowerCase())) await this.setColumn(ref, doc.$id, a.twoWayKey!, null)
-          for (const other of ids) await this.setColumn(ref, other, a.twoWayKey!, id)
+          for (const doc of current) if (!ids.some((x) => x.toLowerCase() === doc.$id.toLowerCase())) await this.setColumn(ctx, ref, doc.$id, a.twoWayKey!, null, false)
+          for (const other of ids) if (!written.has(other)) await this.setColumn(ctx, ref, other, a.twoWayKey!, id)
         }
         continue
       }
       if (Array.isArray(value)) throw invalid('Invalid relationship value. Must be either a document, document ID, or null. Array given.')
-      const target = value === null ? null : await this.resolve(ctx, related, value, a, id)
+      const target = value === null ? null : await this.resolve(ctx, related, value, a, id, { permissions, always: false })
       columns[a.key] = target
       if (a.relationType === 'oneToOne') {
         // Both sides of a one-to-one keep the other's ID.
         if (!isNew) {
           const before = await this.store.get({ projectId: ctx.projectId, schema }, id)
           const old = before?.data[a.key] as string | null | undefined
-          if (old && old !== target) await this.setColumn(ref, old, a.twoWayKey!, null)
+          if (old && old !== target) await this.setColumn(ctx, ref, old, a.twoWayKey!, null)
         }
-        if (target) await this.setColumn(ref, target, a.twoWayKey!, id)
+        if (target && !isObject(value)) await this.setColumn(ctx, ref, target, a.twoWayKey!, id)
       }
     }
     return columns
   }
 
-  /** A relationship item: a document ID, or a document to create (no such ID yet) or update. Returns its ID. */
-  private async resolve(ctx: RelationContext, related: CollectionSchema, item: unknown, a: AttributeSchema, parentId: string): Promise<string> {
+  /**
+   * A relationship item: a document ID, or a document to create (no such ID yet) or update. Returns its ID. A new
+   * document without `$permissions` takes the parent's (`inherit.always`: even with its own).
+   */
+  private async resolve(
+    ctx: RelationContext,
+    related: CollectionSchema,
+    item: unknown,
+    a: AttributeSchema,
+    parentId: string,
+    inherit: { permissions: string[]; always: boolean },
+  ): Promise<string> {
     if (typeof item === 'string') return item
     if (!isObject(item)) throw invalid(`Invalid relationship value. Must be either a document or document ID, ${phpType(item)} given.`)
     // deviation: Appwrite strips `$collectionId`/`$databaseId` only from nested documents that exist; here from new ones too.
@@ -100,7 +119,7 @@ export class Relationships {
     const existing = await this.store.get(ref, id)
     if (!existing) {
       if (!mayCollection(related, ctx.roles, 'create')) throw new AppwriteException('user_unauthorized')
-      const permissions = aggregatePermissions(($permissions as string[] | undefined) ?? [])
+      const permissions = $permissions === undefined || inherit.always ? inherit.permissions : aggregatePermissions($permissions as string[])
       await this.createDocument(ctx, related, id, fields, permissions, back ? a.twoWayKey! : null)
       return id
     }
@@ -109,12 +128,12 @@ export class Relationships {
     return existing.$id
   }
 
-  // deviation: databases.php refuses every nested update in a collection without document security (its check reads
-  // `(update && !documentSecurity) || !valid`); here the collection's or the document's update permission is enough.
   /**
    * databases.php `checkPermissions`, before anything is written: every nested document in `data` must be
-   * creatable (no such ID yet: the related collection's create permission) or updatable (its update
-   * permission). Throws 401 `user_unauthorized`.
+   * creatable (no such ID yet: the related collection's create permission) or updatable. Appwrite's update test
+   * reads `(update && !documentSecurity) || !collectionGrants`: a nested update needs a related collection with
+   * document security whose own permissions grant update; the document's permissions alone never suffice.
+   * Throws 401 `user_unauthorized`.
    */
   async checkNested(ctx: RelationContext, schema: CollectionSchema, data: Record<string, unknown>, depth = 0): Promise<void> {
     if (depth > RELATION_MAX_DEPTH) return
@@ -127,7 +146,7 @@ export class Relationships {
         if (!isObject(item)) continue
         const id = typeof item.$id === 'string' && item.$id !== 'unique()' ? item.$id : null
         const existing = id && isValidKey(id) ? await this.store.get({ projectId: ctx.projectId, schema: related }, id) : null
-        const allowed = existing ? mayDocument(related, existing, ctx.roles, 'update') : mayCollection(related, ctx.roles, 'create')
+        const allowed = existing ? related.documentSecurity && mayCollection(related, ctx.roles, 'update') : mayCollection(related, ctx.roles, 'create')
         if (!allowed) throw new AppwriteException('user_unauthorized')
         await this.checkNested(ctx, related, item, depth + 1)
       }
@@ -145,7 +164,7 @@ export class Relationships {
       }
     }
     const plain = validateStructure(schema, withoutRelationships(schema, rest))
-    const columns = await this.write(ctx, schema, id, withRelationships(schema, rest), true)
+    const columns = await this.write(ctx, schema, id, withRelationships(schema, rest), true, permissions)
     const values = columnValues(schema, { ...plain, ...columns, ...back })
     return this.store.insert(ref, { $id: id, $createdAt: ctx.now, $updatedAt: ctx.now, $permissions: permissions, data: values })
   }
@@ -171,7 +190,7 @@ export class Relationships {
     for (const a of schema.attributes) if (a.storage === 'column' && a.type !== 'relationship') current[a.key] = old.data[a.key]
     const { rest, back } = splitBack(data, skipKey)
     const plain = validateStructure(schema, { ...current, ...withoutRelationships(schema, rest) })
-    const columns = await this.write(ctx, schema, old.$id, withRelationships(schema, rest), false)
+    const columns = await this.write(ctx, schema, old.$id, withRelationships(schema, rest), false, permissions)
     const values = columnValues(schema, { ...old.data, ...plain, ...columns, ...back })
     const document: StoredDocument = { ...old, $permissions: permissions, $updatedAt: changed ? ctx.now : old.$updatedAt, data: values }
     await this.store.update(ref, document)
@@ -213,12 +232,20 @@ export class Relationships {
     return (await this.store.findByColumn({ projectId: ctx.projectId, schema: related }, a.twoWayKey!, doc.$id)).map((d) => d.$id)
   }
 
-  // deviation: utopia updates the other side's back-reference with the caller's update permission; the emulator keeps
-  // both sides consistent without asking.
-  private async setColumn(ref: CollectionRef, id: string, key: string, value: string | null): Promise<void> {
+  /**
+   * Points another document's back-reference column at `value`, as utopia does with an `updateDocument` of that
+   * document. Authorized (`authorize`), a document the caller cannot read is skipped as if missing, and a change
+   * needs its update permission (401 `user_unauthorized`) and moves its `$updatedAt`. utopia skips authorization
+   * for documents dropped from a one-to-many list and for `onDelete: setNull`.
+   */
+  private async setColumn(ctx: RelationContext, ref: CollectionRef, id: string, key: string, value: string | null, authorize = true): Promise<void> {
     const doc = await this.store.get(ref, id)
-    if (!doc || doc.data[key] === value) return
-    await this.store.update(ref, { ...doc, data: { ...doc.data, [key]: value } })
+    if (!doc) return
+    if (authorize && !mayDocument(ref.schema, doc, ctx.roles, 'read')) return
+    const changed = doc.data[key] !== value
+    if (authorize && changed && !mayDocument(ref.schema, doc, ctx.roles, 'update')) throw new AppwriteException('user_unauthorized')
+    if (!changed) return
+    await this.store.update(ref, { ...doc, $updatedAt: authorize ? ctx.now : doc.$updatedAt, data: { ...doc.data, [key]: value } })
   }
 
   /** Reads a relationship for output: readable related documents, each shaped by `present`. */
@@ -277,7 +304,7 @@ export class Relationships {
         for (const id of ids) {
           const other = await this.store.get(ref, id)
           if (other && other.data[a.twoWayKey!] !== undefined && String(other.data[a.twoWayKey!]).toLowerCase() === doc.$id.toLowerCase()) {
-            await this.setColumn(ref, other.$id, a.twoWayKey!, null)
+            await this.setColumn(ctx, ref, other.$id, a.twoWayKey!, null, false)
           }
         }
       }

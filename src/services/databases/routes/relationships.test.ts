@@ -68,6 +68,52 @@ dbScenarios('databases: relationships', [
     after: async (_res, app, ctx) => expect((await must(app, get('books', 'b1'), ctx.cookie)).title).toBe("Bob's"),
   },
   {
+    name: 'a nested update in a collection without document security is refused, even one that grants update',
+    as: 'alice',
+    before: async (app, ctx) => {
+      await must(app, post('profiles', 'p1', { bio: 'old' }), ctx.cookie)
+    },
+    request: post('authors', 'a1', { name: 'Ann', profile: { $id: 'p1', bio: 'new' } }),
+    expect: { status: 401, type: 'user_unauthorized' },
+    after: async (_res, app, ctx) => {
+      expect((await must(app, get('profiles', 'p1'), ctx.cookie)).bio).toBe('old')
+      expect(await total(app, 'authors', ctx.cookie)).toBe(0)
+    },
+  },
+  {
+    name: 'a nested update needs the collection to grant update: the document\'s own update permission is not enough',
+    as: 'alice',
+    before: async (app, ctx) => {
+      await must(app, post('books', 'b1', { title: 'Mine' }), ctx.cookie)
+    },
+    request: post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'Renamed' }] }),
+    expect: { status: 401, type: 'user_unauthorized' },
+    after: async (_res, app, ctx) => expect((await must(app, get('books', 'b1'), ctx.cookie)).title).toBe('Mine'),
+  },
+  {
+    name: 'linking by ID a document the caller can read but not update is refused, and nothing is written',
+    as: 'alice',
+    before: async (app) => {
+      await must(app, post('books', 'b1', { title: 'Bob\'s' }, ['read("any")']), await app.signIn('bob'))
+    },
+    request: post('authors', 'a1', { name: 'Ann', books: ['b1'] }),
+    expect: { status: 401, type: 'user_unauthorized' },
+    after: async (_res, app, ctx) => {
+      expect(await total(app, 'authors', ctx.cookie)).toBe(0)
+      expect((await must(app, get('books', 'b1'), ctx.cookie)).author).toBeNull()
+    },
+  },
+  {
+    name: 'linking by ID a document the caller may update points it back',
+    as: 'alice',
+    before: async (app, ctx) => {
+      await must(app, post('books', 'b1', { title: 'Mine' }), ctx.cookie)
+    },
+    request: post('authors', 'a1', { name: 'Ann', books: ['b1'] }),
+    expect: { status: 201, body: { $id: 'a1', books: [{ $id: 'b1', title: 'Mine' }] } },
+    after: async (_res, app, ctx) => expect((await must(app, get('books', 'b1'), ctx.cookie)).author).toMatchObject({ $id: 'a1' }),
+  },
+  {
     name: 'restrict refuses deleting a publisher that books name',
     as: 'alice',
     before: async (app, ctx) => {
@@ -85,7 +131,8 @@ dbScenarios('databases: relationships', [
       body: {
         $id: 'a1', name: 'Ann',
         books: [
-          { $id: 'b1', title: 'One', $databaseId: 'main', $collectionId: 'books', $permissions: [], publisher: null, shelves: [] },
+          // Without `$permissions` a nested document takes the parent's (alice's defaults here).
+          { $id: 'b1', title: 'One', $databaseId: 'main', $collectionId: 'books', $permissions: ['read("user:alice")', 'update("user:alice")', 'delete("user:alice")'], publisher: null, shelves: [] },
           { $id: 'b2', title: 'Two', $permissions: ['read("any")'] },
         ],
         profile: { $id: 'p1', bio: 'hi', $collectionId: 'profiles' },
@@ -189,7 +236,7 @@ dbScenarios('databases: relationships', [
     name: 'related documents the caller cannot read are left out',
     before: async (app) => {
       const alice = await app.signIn('alice')
-      await must(app, post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'Hidden' }, { $id: 'b2', title: 'Open', $permissions: ['read("any")'] }] }, ['read("any")']), alice)
+      await must(app, post('authors', 'a1', { name: 'Ann', books: [{ $id: 'b1', title: 'Hidden', $permissions: [] }, { $id: 'b2', title: 'Open', $permissions: ['read("any")'] }] }, ['read("any")']), alice)
     },
     request: get('authors', 'a1'),
     expect: { status: 200, body: { name: 'Ann', books: [{ $id: 'b2' }] } },
