@@ -73,9 +73,11 @@ export async function benchRealtime() {
       latencies.push(Math.max(0, report.lastAt - answeredAt))
       fromRequest.push(report.lastAt - sentAt)
     }
+    subscribers.send('reset')
     const crowded = await cannon(create)
-    // Let the fan-out of the load drain before the sockets go.
+    // Let the fan-out of the load drain before the sockets go; what arrived says how many bytes the load meant.
     await new Promise((r) => setTimeout(r, 1000))
+    const delivered = await ask('report')
     subscribers.send('close')
     await new Promise((r) => subscribers.once('exit', r))
 
@@ -95,6 +97,10 @@ export async function benchRealtime() {
     line('createDocument, no subscribers', `${alone.requests.average.toFixed(0)} req/s`, '', alone.non2xx === 0)
     line('createDocument, 1,000 subscribers', `${crowded.requests.average.toFixed(0)} req/s`, '', crowded.non2xx === 0)
     line('  ratio', `${(ratio * 100).toFixed(0)} %`, '>= 50 %', ratio >= 0.5)
+    // The fan-out's volume: every write is ~1.5 KB (the event names of a document write) times 1,000 sockets.
+    const perWrite = delivered.bytes / Math.max(1, delivered.received / 1000)
+    line('  bytes delivered per write (all sockets)', `${(perWrite / 1e6).toFixed(2)} MB`, '', true)
+    line('  loopback volume under load', `${((perWrite * crowded.requests.average) / 1e6).toFixed(0)} MB/s`, '', true)
   } finally {
     child.kill()
     rmSync(dir, { recursive: true, force: true })

@@ -53,6 +53,12 @@ export interface RealtimeConnection {
 
 /** A socket whose send buffer passes this is too slow to keep: it is dropped rather than grow memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+/**
+ * The shortest time between two flushes. After a quiet spell an event goes out on the next turn of the loop;
+ * under a stream of writes, the events of this window share one write per socket, so the cost of a fan-out to
+ * many sockets is paid per window and not per event.
+ */
+const FLUSH_GAP_MS = 25
 
 /**
  * The realtime hub: every open connection by project, and the fan-out of bus events to the ones allowed to read
@@ -65,6 +71,7 @@ export class RealtimeHub {
   /** Sockets with frames waiting; flushed once per turn of the event loop, so a burst of writes costs one syscall per socket. */
   private readonly dirty = new Set<RealtimeConnection>()
   private flushScheduled = false
+  private lastFlush = 0
   private unsubscribe: (() => void) | null = null
 
   constructor(
@@ -155,26 +162,33 @@ export class RealtimeHub {
   }
 
   private send(conn: RealtimeConnection, frame: Buffer): void {
-    if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      conn.socket.terminate()
-      this.remove(conn)
-      return
-    }
     if (conn.outbox) conn.outbox.push(frame)
-    else conn.outbox = [frame]
-    this.dirty.add(conn)
+    else {
+      conn.outbox = [frame]
+      this.dirty.add(conn)
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(() => this.flush())
+      const wait = this.lastFlush + FLUSH_GAP_MS - performance.now()
+      if (wait <= 0) setImmediate(this.flush)
+      else setTimeout(this.flush, wait).unref()
     }
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false
+    this.lastFlush = performance.now()
     for (const conn of this.dirty) {
       const frames = conn.outbox
       conn.outbox = null
-      if (frames) conn.socket.writeFrames(frames.length === 1 ? frames[0]! : Buffer.concat(frames))
+      if (!frames) continue
+      // A client that does not read what it was sent is dropped rather than let its buffer grow.
+      if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        conn.socket.terminate()
+        this.remove(conn)
+        continue
+      }
+      conn.socket.writeFrames(frames.length === 1 ? frames[0]! : Buffer.concat(frames))
     }
     this.dirty.clear()
   }
