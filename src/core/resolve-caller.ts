@@ -3,6 +3,7 @@ import { CONSOLE_PROJECT_ID } from '../services/projects/project-registry.js'
 import type { Services } from '../services/index.js'
 import type { Caller, ClientInfo } from './caller.js'
 import { cookieName, decodeSession, fallbackKey, parseCookies } from './session-transport.js'
+import { prefetchDevice } from './device.js'
 
 /** Request headers as a protocol hands them over: lower-case names, a value or a list of values. */
 export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>
@@ -23,6 +24,8 @@ export async function resolveCaller(
   services: Services,
 ): Promise<{ caller: Caller; usedFallback: boolean }> {
   const { headers, client, input } = request
+  // An agent the common shapes miss is detected in the background now, so a sign-in later finds it ready.
+  prefetchDevice(client.userAgent)
   const fromParam = typeof input.project === 'string' ? input.project : undefined
   const projectId = fromParam || firstHeader(headers, 'x-appwrite-project') || CONSOLE_PROJECT_ID
   const project = await services.projects.get(projectId)

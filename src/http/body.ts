@@ -20,8 +20,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** PHP-style parsing of query strings and form bodies: `queries[0]=…` and `queries[]=…` become arrays. */
 export function parseQueryString(text: string): Record<string, unknown> {
   if (text === '') return {}
-  // Brackets (raw or encoded) mean PHP-style arrays or objects: qs parses those, and loads on first need.
-  if (/\[|%5b/i.test(text)) return loadQs().parse(text, { arrayLimit: 1000, parameterLimit: 2000, depth: 5 }) as Record<string, unknown>
+  // Brackets (raw or encoded) mean PHP-style arrays or objects: qs parses those, and loads on first need; the
+  // shape SDKs send for lists (`queries[]=…&queries[]=…`) is read here first, as qs reads it (issue 15).
+  if (/\[|%5b/i.test(text)) return simpleLists(text) ?? (loadQs().parse(text, { arrayLimit: 1000, parameterLimit: 2000, depth: 5 }) as Record<string, unknown>)
   const out: Record<string, unknown> = {}
   let count = 0
   for (const [key, value] of new URLSearchParams(text)) {
@@ -31,6 +32,50 @@ export function parseQueryString(text: string): Record<string, unknown> {
     const seen = out[key]
     // A repeated plain key becomes a list, as qs does.
     out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
+  }
+  return out
+}
+
+// qs's decoding: `+` is a space, then percent-decoding; a malformed sequence leaves the text as it is.
+function qsDecode(text: string): string {
+  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text
+  if (!spaced.includes('%')) return spaced
+  try {
+    return decodeURIComponent(spaced)
+  } catch {
+    return spaced
+  }
+}
+
+const SIMPLE_KEY = /^(\w+)(\[\])?$/
+const SIMPLE_LIST_LIMIT = 100
+
+/**
+ * What qs gives for a query string whose keys are all `name` or `name[]` (each name in one form only, a few
+ * dozen values a list at most), or undefined for any other string, which qs then parses.
+ */
+function simpleLists(text: string): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {}
+  const lists = new Set<string>()
+  let count = 0
+  for (const part of text.split('&')) {
+    if (part === '') continue
+    if (++count > SIMPLE_LIST_LIMIT) return undefined
+    const at = part.indexOf(']=') === -1 ? part.indexOf('=') : part.indexOf(']=') + 1
+    const m = SIMPLE_KEY.exec(qsDecode(at === -1 ? part : part.slice(0, at)))
+    if (!m || m[1]! in Object.prototype) return undefined
+    const name = m[1]!
+    const value = at === -1 ? '' : qsDecode(part.slice(at + 1))
+    const seen = out[name]
+    if (m[2]) {
+      if (seen !== undefined && !lists.has(name)) return undefined
+      lists.add(name)
+      if (seen === undefined) out[name] = [value]
+      else (seen as string[]).push(value)
+    } else {
+      if (lists.has(name)) return undefined
+      out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
+    }
   }
   return out
 }

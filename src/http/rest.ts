@@ -8,6 +8,9 @@ import type { RouteDefinition, RouteResult, SpooledFile } from '../core/route.js
 import { readInput } from './body.js'
 import { clientInfo } from './client-info.js'
 import { sendJson } from './respond.js'
+import { renderedJson } from '../core/json.js'
+
+const JSON_TYPE = 'application/json; charset=UTF-8'
 import { sessionHeaders } from './session-headers.js'
 
 /** Registers one route of the table as a REST endpoint: a thin adapter from Fastify to the operation core. */
@@ -69,5 +72,8 @@ export function sendResult(reply: FastifyReply, result: RouteResult, caller: Cal
   reply.code(result.status)
   if (result.raw) return reply.type(result.raw.contentType).send(result.raw.data)
   if (result.status === 204 || result.body === undefined) return reply.send()
+  // A body rendered once (src/core/json.ts) goes out as its bytes; the same bytes sendJson would write.
+  const bytes = renderedJson(result.body)
+  if (bytes) return reply.type(JSON_TYPE).send(bytes)
   return sendJson(reply, result.body)
 }

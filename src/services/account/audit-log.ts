@@ -10,6 +10,8 @@ export function subscribeAuditLog(bus: EventBus, store: Store, clock: Clock): ()
     if (!event.audit) return
     const { caller, projectId } = event
     const user = await store.users.get(projectId, event.audit.userId)
+    // Outside the transaction: an agent the common shapes miss waits for the detector thread.
+    const device = await detectDevice(caller.client.userAgent)
     await store.transaction(() =>
       store.logs.insert(projectId, {
         id: uniqueId(),
@@ -21,7 +23,7 @@ export function subscribeAuditLog(bus: EventBus, store: Store, clock: Clock): ()
         userEmail: user?.email ?? '',
         userName: user?.name ?? '',
         countryCode: '--',
-        ...detectDevice(caller.client.userAgent),
+        ...device,
       }),
     )
   })

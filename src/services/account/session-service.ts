@@ -84,7 +84,7 @@ export class SessionService {
       countryCode: '--',
       factors: input.factors,
       mfaUpdatedAt: '',
-      ...detectDevice(caller.client.userAgent),
+      ...(await detectDevice(caller.client.userAgent)),
     }
     await this.store.sessions.insert(project.id, session)
     await this.prune(project, user.id)

@@ -215,7 +215,7 @@ export class TokenFlows {
   /** `POST /account/targets/push`: a push target named after the device. */
   async createPushTarget(caller: Caller, input: { targetId: string; identifier: string; providerId: string | null }) {
     const user = requireUser(caller)
-    const device = detectDevice(caller.client.userAgent)
+    const device = await detectDevice(caller.client.userAgent)
     const now = formatDate(this.clock.now())
     // deviation: messaging providers are not configured in the emulator, so any providerId is stored as given.
     const target: TargetRecord = {

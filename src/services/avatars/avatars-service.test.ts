@@ -127,3 +127,21 @@ describe('AvatarsService.favicon', () => {
     expect(await errorType(service().favicon('p', 'http://127.0.0.1:9/'))).toBe('avatar_remote_url_failed')
   })
 })
+
+describe('initials and QR codes rendered once per params', () => {
+  it('the same params answer the same bytes, still without a cache label; other params render anew', async () => {
+    const avatars = new AvatarsService({ clock: { now: () => 0 }, allowPrivateUrls: false })
+    const guest = { user: null } as never
+    const a = await avatars.initials(guest, { name: 'Ada Lovelace', width: 64, height: 64, background: '' })
+    const b = await avatars.initials(guest, { name: 'Ada Lovelace', width: 64, height: 64, background: '' })
+    expect(b.cache).toBeNull()
+    expect(b.data.equals(a.data)).toBe(true)
+    const other = await avatars.initials(guest, { name: 'Grace Hopper', width: 64, height: 64, background: '' })
+    expect(other.data.equals(a.data)).toBe(false)
+    const q1 = await avatars.qr({ text: 'https://example.test', size: 64, margin: 1 })
+    const q2 = await avatars.qr({ text: 'https://example.test', size: 64, margin: 1 })
+    expect(q2.cache).toBeNull()
+    expect(q2.data.equals(q1.data)).toBe(true)
+    expect((await avatars.qr({ text: 'https://example.test', size: 65, margin: 1 })).data.equals(q1.data)).toBe(false)
+  })
+})

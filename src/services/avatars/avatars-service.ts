@@ -29,6 +29,9 @@ const USER_AGENT = 'Appwrite-Server v1.5.11. Please report abuse at security@app
 /** Avatars (BEHAVIORS §15): icons, initials, QR codes and remote images, with Appwrite's cache label. */
 export class AvatarsService {
   private readonly cache = new ImageCache()
+  // Initials and QR codes carry no `cache` label in Appwrite (no X-Appwrite-Cache header), but the same params
+  // give the same PNG, so the bytes are kept here, out of the labelled cache, and the answer stays unlabelled.
+  private readonly generated = new ImageCache({ maxBytes: 32 * 1024 * 1024, maxEntries: 1000, ttlMs: Number.POSITIVE_INFINITY })
   private readonly limits: FetchLimits
 
   constructor(private readonly options: AvatarsOptions) {
@@ -104,12 +107,23 @@ export class AvatarsService {
     const name = options.name || caller.user?.name || caller.user?.email || ''
     const { initials, colorIndex } = initialsOf(name)
     const background = options.background ? `#${options.background}` : INITIALS_COLORS[colorIndex]!
-    return { contentType: PNG, data: await renderInitials({ initials, width, height, background }), cache: null }
+    return this.unlabelled(['initials', initials, width, height, background], () => renderInitials({ initials, width, height, background }))
   }
 
   /** A QR code of `text`, `size` pixels square with a quiet zone of `margin` modules. */
   async qr(options: { text: string; size: number; margin: number }): Promise<AvatarImage> {
-    return { contentType: PNG, data: await renderQr(options.text, options.size, options.margin), cache: null }
+    return this.unlabelled(['qr', options.text, options.size, options.margin], () => renderQr(options.text, options.size, options.margin))
+  }
+
+  /** A PNG the params alone decide, rendered once per params and answered without a cache label. */
+  private async unlabelled(parts: unknown[], render: () => Promise<Buffer>): Promise<AvatarImage> {
+    const key = JSON.stringify(parts)
+    const now = this.options.clock.now()
+    const hit = this.generated.get(key, now)
+    if (hit) return { ...hit, cache: null }
+    const image = { contentType: PNG, data: await render() }
+    this.generated.set(key, image, now)
+    return { ...image, cache: null }
   }
 
   private async cached(projectId: string, parts: unknown[], produce: () => Promise<CachedImage>): Promise<AvatarImage> {

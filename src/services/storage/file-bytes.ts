@@ -26,8 +26,58 @@ export async function hashBlobs(blobs: BlobStore, keys: string[]): Promise<strin
   return hash.digest('hex')
 }
 
+// Decoded bytes of compressed or encrypted files are kept for files up to this size, within this total.
+const DECODED_FILE_LIMIT = 2 * 1024 * 1024
+const DECODED_TOTAL_LIMIT = 64 * 1024 * 1024
+
+/**
+ * Decoded (decrypted, decompressed) bytes by blob key, least recently used dropped first, bounded by total size.
+ * A blob key names one upload's bytes for good (a file's content never changes; a new upload gets a new key).
+ */
+export class DecodedBytes {
+  private readonly entries = new Map<string, Buffer>()
+  private bytes = 0
+
+  constructor(private readonly limits = { file: DECODED_FILE_LIMIT, total: DECODED_TOTAL_LIMIT }) {}
+
+  get(blob: string): Buffer | undefined {
+    const hit = this.entries.get(blob)
+    if (hit) {
+      this.entries.delete(blob)
+      this.entries.set(blob, hit)
+    }
+    return hit
+  }
+
+  set(blob: string, plain: Buffer): void {
+    if (plain.length > this.limits.file) return
+    this.delete(blob)
+    this.entries.set(blob, plain)
+    this.bytes += plain.length
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.limits.total) break
+      this.entries.delete(oldest)
+      this.bytes -= entry.length
+    }
+  }
+
+  delete(blob: string): void {
+    const entry = this.entries.get(blob)
+    if (!entry) return
+    this.entries.delete(blob)
+    this.bytes -= entry.length
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes }
+  }
+}
+
 /** A finished file's bytes at rest: placing them (compressed, encrypted, or as parts) and reading them back. */
 export class FileBytes {
+  /** Small files' decoded bytes, so a file viewed again is not decrypted and decompressed again. */
+  readonly decodedCache = new DecodedBytes()
+
   constructor(
     private readonly blobs: BlobStore,
     /** The data folder's AES-256 key for encryption at rest. */
@@ -63,6 +113,7 @@ export class FileBytes {
 
   /** Removes bytes `keep` placed, when the record that would point at them was not written. */
   async forget(kept: Kept): Promise<void> {
+    this.decodedCache.delete(kept.blob)
     if (kept.parts) await this.blobs.deletePrefix(kept.blob)
     else await this.blobs.delete(kept.blob)
   }
@@ -100,8 +151,13 @@ export class FileBytes {
   async decoded(file: FileRecord): Promise<Buffer> {
     await this.assertBytes(file)
     if (file.parts) return readAll(Readable.from(this.readParts(file, { start: 0, end: file.sizeOriginal - 1 })))
+    if (file.algorithm === 'none' && !file.encrypted) return readAll(this.blobs.read(file.blob))
+    // The bytes were found just above, so a kept copy is still the file's (a deleted file fails that check first).
+    const kept = this.decodedCache.get(file.blob)
+    if (kept) return kept
     const stored = await readAll(this.blobs.read(file.blob))
-    if (file.algorithm === 'none' && !file.encrypted) return stored
-    return decodeAtRest(stored, { algorithm: file.algorithm, encrypted: file.encrypted }, this.key)
+    const plain = await decodeAtRest(stored, { algorithm: file.algorithm, encrypted: file.encrypted }, this.key)
+    this.decodedCache.set(file.blob, plain)
+    return plain
   }
 }

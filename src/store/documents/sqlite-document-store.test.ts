@@ -39,3 +39,71 @@ describe('schema tables follow the config across restarts', () => {
     await second.close()
   })
 })
+
+describe('cached query answers', () => {
+  const open = () => {
+    const sqlite = SqliteStore.open(':memory:')
+    const { documents, schemas } = openDocumentStore(sqlite, contractTemplate())
+    return { sqlite, store: documents, ref: { projectId: 'p1', schema: schemas.get(schemaKey('db', 'notes'))! } }
+  }
+  const doc = (id: string, n: number, permissions = ['read("any")']) => ({ $id: id, $createdAt: 'x', $updatedAt: 'x', $permissions: permissions, data: { title: id, n } })
+  const page = { filters: [{ method: 'greaterThan' as const, attribute: 'n', values: [0] }], orders: [], limit: 25, offset: 0, readableBy: ['any'] }
+  const counted = { filters: page.filters, readableBy: ['any'], max: 5000 }
+
+  it('a repeated find and count answer what a fresh store answers', async () => {
+    const { sqlite, store, ref } = open()
+    await store.transaction(async () => {
+      for (let i = 1; i <= 5; i++) await store.insert(ref, doc(`d${i}`, i))
+    })
+    const first = await store.find(ref, page)
+    const again = await store.find(ref, page)
+    expect(again).toEqual(first)
+    expect(await store.count(ref, counted)).toBe(5)
+    expect(await store.count(ref, counted)).toBe(5)
+    const fresh = openDocumentStore(sqlite, contractTemplate()).documents
+    expect(await fresh.find(ref, page)).toEqual(first)
+    await sqlite.close()
+  })
+
+  it('an insert, update or delete is seen by the next find and count', async () => {
+    const { sqlite, store, ref } = open()
+    await store.transaction(() => store.insert(ref, doc('a', 1)))
+    expect((await store.find(ref, page)).map((d) => d.$id)).toEqual(['a'])
+    expect(await store.count(ref, counted)).toBe(1)
+    await store.transaction(() => store.insert(ref, doc('b', 2)))
+    expect((await store.find(ref, page)).map((d) => d.$id)).toEqual(['a', 'b'])
+    expect(await store.count(ref, counted)).toBe(2)
+    const b = (await store.find(ref, page))[1]!
+    await store.transaction(() => store.update(ref, { ...b, data: { ...b.data, n: 0 } }))
+    expect((await store.find(ref, page)).map((d) => d.$id)).toEqual(['a'])
+    expect(await store.count(ref, counted)).toBe(1)
+    await store.transaction(() => store.delete(ref, 'a'))
+    expect(await store.find(ref, page)).toEqual([])
+    expect(await store.count(ref, counted)).toBe(0)
+    await sqlite.close()
+  })
+
+  it('a rolled-back insert leaves no page behind', async () => {
+    const { sqlite, store, ref } = open()
+    await store.transaction(() => store.insert(ref, doc('a', 1)))
+    await expect(
+      store.transaction(async () => {
+        await store.insert(ref, doc('b', 2))
+        expect(await store.count(ref, counted)).toBe(2)
+        throw new Error('roll back')
+      }),
+    ).rejects.toThrow('roll back')
+    expect((await store.find(ref, page)).map((d) => d.$id)).toEqual(['a'])
+    expect(await store.count(ref, counted)).toBe(1)
+    await sqlite.close()
+  })
+
+  it('cached documents cannot be changed by a caller', async () => {
+    const { sqlite, store, ref } = open()
+    await store.transaction(() => store.insert(ref, doc('a', 1)))
+    const [found] = await store.find(ref, page)
+    expect(Object.isFrozen(found)).toBe(true)
+    expect(Object.isFrozen(found!.data)).toBe(true)
+    await sqlite.close()
+  })
+})

@@ -9,6 +9,9 @@ import type { CollectionRef, DocumentStore, FindOptions, NewDocument, StoredDocu
 
 const q = d.quote
 const MAX_CACHED_READS = 10_000
+// Query answers kept per collection (pages and counts); a page longer than this is not kept.
+const MAX_CACHED_QUERIES = 500
+const MAX_CACHED_PAGE = 100
 
 /** Cached documents are shared between requests: nothing may change them. */
 function freeze(doc: StoredDocument): StoredDocument {
@@ -35,7 +38,8 @@ function sqlType(a: AttributeSchema): string {
   }
 }
 
-interface Row {
+/** A documents-table row as the drivers return it (the PostgreSQL store reads the same columns). */
+export interface Row {
   _seq: number
   _uid: string
   _createdAt: string
@@ -169,9 +173,36 @@ export class SqliteDocumentStore implements DocumentStore {
    */
   private readonly reads = new Map<CollectionSchema, Map<string, StoredDocument | null>>()
 
+  /**
+   * Pages and counts of queries read outside transactions, by collection and by SQL with its parameters, under
+   * the same rules as `reads`: any write to the collection empties them. A repeated list costs no SQL.
+   */
+  private readonly queries = new Map<CollectionSchema, Map<string, StoredDocument[] | number>>()
+
   private forget(schema: CollectionSchema | null): void {
-    if (schema) this.reads.get(schema)?.clear()
-    else this.reads.clear()
+    if (schema) {
+      this.reads.get(schema)?.clear()
+      this.queries.get(schema)?.clear()
+    } else {
+      this.reads.clear()
+      this.queries.clear()
+    }
+  }
+
+  /** A query's answer from the cache, else run; kept when read outside a transaction. */
+  private cachedQuery<T extends StoredDocument[] | number>(schema: CollectionSchema, sql: string, params: unknown[], run: () => T): T {
+    if (this.db.inTransaction) return run()
+    let bySql = this.queries.get(schema)
+    const key = `${sql}\u0000${JSON.stringify(params)}`
+    const hit = bySql?.get(key)
+    if (hit !== undefined) return hit as T
+    const answer = run()
+    if (typeof answer === 'number' || answer.length <= MAX_CACHED_PAGE) {
+      if (!bySql) this.queries.set(schema, (bySql = new Map()))
+      if (bySql.size >= MAX_CACHED_QUERIES) bySql.delete(bySql.keys().next().value as string)
+      bySql.set(key, answer)
+    }
+    return answer
   }
 
   async get(ref: CollectionRef, id: string): Promise<StoredDocument | null> {
@@ -200,9 +231,11 @@ export class SqliteDocumentStore implements DocumentStore {
     const where = compiler.where({ projectId: ref.projectId, filters: options.filters, readableBy: options.readableBy, cursor })
     const reverse = options.cursor?.direction === 'before'
     const sql = `SELECT t.* FROM ${q(ref.schema.table)} t WHERE ${where.sql} ORDER BY ${compiler.orderBy(options.orders, reverse)} LIMIT ? OFFSET ?`
-    const rows = this.stmt(sql).all(...where.params, Math.min(options.limit, Number.MAX_SAFE_INTEGER), options.offset) as Row[]
-    const docs = rows.map((r) => this.toDocument(ref.schema, r))
-    return reverse ? docs.reverse() : docs
+    const params = [...where.params, Math.min(options.limit, Number.MAX_SAFE_INTEGER), options.offset]
+    return this.cachedQuery(ref.schema, sql, params, () => {
+      const docs = (this.stmt(sql).all(...params) as Row[]).map((r) => freeze(this.toDocument(ref.schema, r)))
+      return reverse ? docs.reverse() : docs
+    })
   }
 
   private cursorRow(doc: StoredDocument): Record<string, unknown> {
@@ -216,7 +249,8 @@ export class SqliteDocumentStore implements DocumentStore {
     const compiler = new QueryCompiler(d, ref.schema)
     const where = compiler.where({ projectId: ref.projectId, filters: options.filters, readableBy: options.readableBy })
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${q(ref.schema.table)} t WHERE ${where.sql} LIMIT ?)`
-    return (this.stmt(sql).get(...where.params, options.max) as { n: number }).n
+    const params = [...where.params, options.max]
+    return this.cachedQuery(ref.schema, sql, params, () => (this.stmt(sql).get(...params) as { n: number }).n)
   }
 
   async insert(ref: CollectionRef, doc: NewDocument): Promise<StoredDocument> {
@@ -292,6 +326,7 @@ export class SqliteDocumentStore implements DocumentStore {
   async setLinks(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string, otherIds: string[]): Promise<void> {
     this.writable()
     const [mine, other] = side === 'parent' ? ['_parent', '_child'] : ['_child', '_parent']
+    this.forget(null)
     this.stmt(`DELETE FROM ${q(j.table)} WHERE _project_id = ? AND ${mine} = ?`).run(projectId, id)
     const insert = this.stmt(`INSERT INTO ${q(j.table)} (_project_id, ${mine}, ${other}) VALUES (?, ?, ?)`)
     for (const o of new Set(otherIds)) insert.run(projectId, id, o)
@@ -299,6 +334,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async unlinkAll(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<void> {
     this.writable()
+    this.forget(null)
     this.stmt(`DELETE FROM ${q(j.table)} WHERE _project_id = ? AND ${side === 'parent' ? '_parent' : '_child'} = ?`).run(projectId, id)
   }
 

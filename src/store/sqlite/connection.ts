@@ -27,6 +27,12 @@ export class SqliteConnection {
 
   constructor(readonly db: Database.Database) {}
 
+  // Prepared once: `exec` parses its SQL again on every call, and every write request runs these.
+  private statements?: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement }
+  private get control() {
+    return (this.statements ??= { begin: this.db.prepare('BEGIN IMMEDIATE'), commit: this.db.prepare('COMMIT'), rollback: this.db.prepare('ROLLBACK') })
+  }
+
   /** Whether the calling code runs inside the open transaction (work left running after its own ended does not). */
   isInTransaction(): boolean {
     return this.open !== null && this.owner.getStore() === this.open
@@ -76,15 +82,15 @@ export class SqliteConnection {
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
     const tx = new OpenTransaction()
-    this.db.exec('BEGIN IMMEDIATE')
+    this.control.begin.run()
     this.open = tx
     try {
       const result = await this.owner.run(tx, work)
-      this.db.exec('COMMIT')
+      this.control.commit.run()
       return result
     } catch (error) {
       // A failed COMMIT can leave the transaction open; a failed BEGIN never gets here.
-      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      if (this.db.inTransaction) this.control.rollback.run()
       for (const listener of this.rollbackListeners) listener()
       throw error
     } finally {
