@@ -33,16 +33,16 @@ interface AuthorizeRoute {
  */
 export function registerOAuth2Pages(app: FastifyInstance, services: Services): void {
   app.get<AuthorizeRoute>('/_emulator/oauth2/:provider/authorize', async (req, reply) => {
-    const signIn = findSignIn(services, req.params.provider, req.query.state)
+    const signIn = await findSignIn(services, req.params.provider, req.query.state)
     if (!signIn) return sendUnknownSignIn(reply)
     return sendSignInPage(reply, services, signIn, 200)
   })
 
   app.post<AuthorizeRoute>('/_emulator/oauth2/:provider/authorize', async (req, reply) => {
     const form = typeof req.body === 'object' && req.body !== null ? req.body : {}
-    const signIn = findSignIn(services, req.params.provider, form.state)
+    const signIn = await findSignIn(services, req.params.provider, form.state)
     if (!signIn) return sendUnknownSignIn(reply)
-    if (form.action === 'cancel') return sendOutcome(req, reply, services.oauth2.cancel(signIn))
+    if (form.action === 'cancel') return sendOutcome(req, reply, await services.oauth2.cancel(signIn))
     try {
       return sendOutcome(req, reply, await services.oauth2.complete(signIn, { email: form.email, name: form.name }, clientInfo(req)))
     } catch (error) {
@@ -67,8 +67,8 @@ export function registerOAuth2Pages(app: FastifyInstance, services: Services): v
   }
 }
 
-function findSignIn(services: Services, provider: string, state: unknown): PendingSignIn | null {
-  const signIn = services.oauth2.find(state)
+async function findSignIn(services: Services, provider: string, state: unknown): Promise<PendingSignIn | null> {
+  const signIn = await services.oauth2.find(state)
   return signIn && signIn.provider === provider ? signIn : null
 }
 

@@ -2,6 +2,9 @@
  * The store: small tables of JSON records, every row owned by a project. The interface is asynchronous and
  * says nothing about SQL dialects, so a PostgreSQL implementation can stand beside the SQLite one.
  */
+import type { SchemaSet } from './documents/schema.js'
+import type { DocumentStore } from './documents/types.js'
+
 export type Scalar = string | number | boolean | null
 
 /** Equality filters on a table's indexed columns. */
@@ -280,9 +283,42 @@ export interface ExecutionRecord {
   duration: number
 }
 
+/**
+ * An OAuth2 sign-in the app began and the user has not finished (the emulator's stand-in provider page), kept in
+ * the store so the page may be answered by any process. `expiresAt` is in ms.
+ */
+export interface OAuth2PendingRecord {
+  id: string
+  projectId: string
+  provider: string
+  /** Validated when the flow began; never taken from the sign-in form. */
+  success: string
+  failure: string
+  scopes: string[]
+  /** The token flow (`createOAuth2Token`) rather than the session flow. */
+  token: boolean
+  /** The user signed in when the flow began; the identity is linked to them (an anonymous user is upgraded). */
+  userId: string | null
+  sessionId: string | null
+  expiresAt: number
+}
+
+/** A meta value made once per store: the first caller's `make()` is kept, and everyone after reads it. */
+export function metaOnce(store: Store, key: string, make: () => string): Promise<string> {
+  return store.transaction(async () => {
+    const kept = await store.getMeta(key)
+    if (kept) return kept
+    const fresh = make()
+    await store.setMeta(key, fresh)
+    return fresh
+  })
+}
+
 export interface ProjectRecord {
   id: string
   createdAt: string
+  /** When a request last named the project (ms), written now and then with `--project-ttl`, so every process sharing the store agrees on idleness. */
+  seenAt?: number
 }
 
 export interface Store {
@@ -302,6 +338,7 @@ export interface Store {
   readonly topics: Table<TopicRecord>
   readonly subscribers: Table<SubscriberRecord>
   readonly executions: Table<ExecutionRecord>
+  readonly oauth2Pending: Table<OAuth2PendingRecord>
   /** Instance-wide values, such as the JWT signing key. */
   getMeta(key: string): Promise<string | null>
   /** The IDs of every project the store holds. */
@@ -316,5 +353,30 @@ export interface Store {
   transaction<T>(work: () => Promise<T>): Promise<T>
   /** Deletes every row of one project. */
   wipeProject(projectId: string): Promise<void>
+  /** The document store of this backend over `schemas`, sharing this store's transactions. */
+  openDocuments(schemas: SchemaSet): DocumentStore
+  /**
+   * Replaces every row of project `to` (records and documents; not its `projects` row) with a copy of `from`'s,
+   * inside the open transaction (snapshots, restores and forks of the control API). Optional: a store without it
+   * answers those control calls with a clear refusal.
+   */
+  copyProject?(from: string, to: string, options?: ProjectCopyOptions): Promise<void>
+  /** Every row of a project (records and documents), table by table, for an export archive. */
+  dumpProject?(projectId: string): Promise<ProjectDump>
+  /** Replaces a project's rows with a dump's inside the open transaction; throws `ProjectDumpMismatch` for a dump of another schema. */
+  loadProject?(projectId: string, dump: ProjectDump): Promise<void>
   close(): Promise<void>
 }
+
+export interface ProjectCopyOptions {
+  /** File records' blob key prefixes to swap, e.g. `[['files/a/', 'files/b/']]`. */
+  blobPrefixes?: [string, string][]
+}
+
+/** A project's rows as stored: per table its columns (without row sequence and project) and rows in insertion order. */
+export interface ProjectDump {
+  tables: { name: string; columns: string[]; rows: unknown[][] }[]
+}
+
+/** A dump whose tables or columns this store does not have (an archive of another appwrite.json). */
+export class ProjectDumpMismatch extends Error {}

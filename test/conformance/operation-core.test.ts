@@ -180,7 +180,7 @@ const CASES: Record<string, { fail: Case; happy: Case }> = {
       // The stand-in provider's page is not part of the client API: complete the sign-in as its form would.
       async then(outcome, s) {
         const state = new URL(outcome.result.headers!.Location!).searchParams.get('state')
-        const done = await app.services.oauth2.complete(app.services.oauth2.find(state)!, { email: 'dave@example.test', name: 'Dave' }, CLIENT)
+        const done = await app.services.oauth2.complete((await app.services.oauth2.find(state))!, { email: 'dave@example.test', name: 'Dave' }, CLIENT)
         s.sessions.set('dave', `${cookieName(PROJECT)}=${encodeSession(done.session!.userId, done.session!.secret)}`)
       },
     },

@@ -41,6 +41,8 @@ export class ProjectRegistry {
   private readonly droppers: Dropper[] = []
   /** When each project was last named by a request, for `idleTtlMs`. Projects not seen since start count from start. */
   private readonly lastSeen = new Map<string, number>()
+  /** When this process last wrote a project's `seenAt` to the store. */
+  private readonly seenWritten = new Map<string, number>()
   private readonly startedAt: number
   /** The number of projects in the store, read once on the first creation. */
   private total: number | null = null
@@ -68,7 +70,7 @@ export class ProjectRegistry {
   async get(projectId: string): Promise<Project | null> {
     const cached = this.known.get(projectId)
     if (cached) {
-      if (this.limits.idleTtlMs !== null) this.lastSeen.set(projectId, this.clock.now())
+      if (this.limits.idleTtlMs !== null) this.seen(projectId, this.limits.idleTtlMs)
       return cached
     }
     if (projectId !== CONSOLE_PROJECT_ID && !isValidKey(projectId)) return null
@@ -100,16 +102,43 @@ export class ProjectRegistry {
     for (const id of await this.store.projectIds()) {
       if (id === CONSOLE_PROJECT_ID || id === this.template.projectId || this.pending.has(id)) continue
       if ((this.lastSeen.get(id) ?? this.startedAt) > cutoff) continue
-      this.known.delete(id)
-      this.lastSeen.delete(id)
-      await this.store.transaction(async () => {
+      const idle = await this.store.transaction(async () => {
+        // Another process sharing the store may have seen it lately (hosted mode); its `seenAt` says so.
+        const record = await this.store.projects.get(id, id)
+        if (!record || (record.seenAt ?? 0) > cutoff) return false
         await this.store.wipeProject(id)
         for (const drop of this.droppers) await drop(id)
+        return true
       })
+      if (!idle) continue
+      this.known.delete(id)
+      this.lastSeen.delete(id)
+      this.seenWritten.delete(id)
       if (this.total !== null) this.total--
       dropped.push(id)
     }
     return dropped
+  }
+
+  /**
+   * Notes a request naming the project; the store's `seenAt` follows a few times per TTL, off the request path.
+   * When that finds the project gone (another process dropped it), it is forgotten here and made again on next use.
+   */
+  private seen(projectId: string, ttl: number): void {
+    const now = this.clock.now()
+    this.lastSeen.set(projectId, now)
+    if (now - (this.seenWritten.get(projectId) ?? 0) < ttl / 4) return
+    this.seenWritten.set(projectId, now)
+    const { projects } = this.store
+    void this.store
+      .transaction(async () => {
+        const record = await projects.get(projectId, projectId)
+        return record !== null && (await projects.update(projectId, { ...record, seenAt: now }))
+      })
+      .then(
+        (kept) => kept || this.known.delete(projectId),
+        () => this.seenWritten.delete(projectId),
+      )
   }
 
   /** The IDs the config names, for the banner. */
@@ -148,7 +177,7 @@ export class ProjectRegistry {
       })
     }
     this.known.set(projectId, project)
-    if (this.limits.idleTtlMs !== null) this.lastSeen.set(projectId, this.clock.now())
+    if (this.limits.idleTtlMs !== null) this.seen(projectId, this.limits.idleTtlMs)
     return project
   }
 }

@@ -81,4 +81,10 @@ ${recordTable('subscribers', ['topic_id TEXT NOT NULL', 'target_id TEXT NOT NULL
 ${recordTable('executions', ['function_id TEXT NOT NULL'], ['CREATE INDEX executions_function ON executions (project_id, function_id);'])}
 `,
   },
+  {
+    version: 6,
+    sql: `
+${recordTable('oauth2_pending', [])}
+`,
+  },
 ]

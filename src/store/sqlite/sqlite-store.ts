@@ -19,10 +19,18 @@ import type {
   TopicRecord,
   TokenRecord,
   UserRecord,
+  OAuth2PendingRecord,
+  ProjectCopyOptions,
+  ProjectDump,
 } from '../types.js'
+import { ProjectDumpMismatch } from '../types.js'
+import { copyProjectRows, dumpMismatch, dumpProjectRows, loadProjectRows } from './project-copy.js'
 import { SqliteConnection } from './connection.js'
 import { SqliteJsonTable } from './json-table.js'
 import { migrations } from './migrations.js'
+import type { SchemaSet } from '../documents/schema.js'
+import type { DocumentStore } from '../documents/types.js'
+import { SqliteDocumentStore } from '../documents/sqlite-document-store.js'
 
 /** The embedded default store: one SQLite file in WAL mode, or memory. */
 export class SqliteStore implements Store {
@@ -42,6 +50,7 @@ export class SqliteStore implements Store {
   readonly topics: SqliteJsonTable<TopicRecord>
   readonly subscribers: SqliteJsonTable<SubscriberRecord>
   readonly executions: SqliteJsonTable<ExecutionRecord>
+  readonly oauth2Pending: SqliteJsonTable<OAuth2PendingRecord>
   private readonly tables: SqliteJsonTable<any>[]
   /** Who may read and write the connection when; the document store shares it. */
   readonly connection: SqliteConnection
@@ -70,10 +79,11 @@ export class SqliteStore implements Store {
     this.topics = new SqliteJsonTable(connection, 'topics', {})
     this.subscribers = new SqliteJsonTable(connection, 'subscribers', { topic_id: (s) => s.topicId, target_id: (s) => s.targetId })
     this.executions = new SqliteJsonTable(connection, 'executions', { function_id: (e) => e.functionId })
+    this.oauth2Pending = new SqliteJsonTable(connection, 'oauth2_pending', {})
     this.tables = [
       this.users, this.sessions, this.tokens, this.identities, this.targets, this.logs, this.messages, this.projects,
       this.challenges, this.authenticators, this.teams, this.memberships, this.files, this.topics, this.subscribers,
-      this.executions,
+      this.executions, this.oauth2Pending,
     ]
   }
 
@@ -117,6 +127,34 @@ export class SqliteStore implements Store {
     await this.transaction(async () => {
       for (const table of this.tables) table.wipe(projectId)
     })
+  }
+
+  openDocuments(schemas: SchemaSet): DocumentStore {
+    return new SqliteDocumentStore(this.connection, schemas)
+  }
+
+  async copyProject(from: string, to: string, options?: ProjectCopyOptions): Promise<void> {
+    this.connection.assertWritable('copyProject')
+    copyProjectRows(this.db, from, to, options)
+    this.invalidateAll()
+  }
+
+  async dumpProject(projectId: string): Promise<ProjectDump> {
+    if (this.connection.mustWait()) await this.connection.readable()
+    return dumpProjectRows(this.db, projectId)
+  }
+
+  async loadProject(projectId: string, dump: ProjectDump): Promise<void> {
+    this.connection.assertWritable('loadProject')
+    const mismatch = dumpMismatch(this.db, dump)
+    if (mismatch) throw new ProjectDumpMismatch(mismatch)
+    loadProjectRows(this.db, projectId, dump)
+    this.invalidateAll()
+  }
+
+  /** Forgets cached reads after rows changed behind the tables' backs (copies and loads). */
+  private invalidateAll(): void {
+    for (const table of this.tables) table.invalidate()
   }
 
   async close(): Promise<void> {

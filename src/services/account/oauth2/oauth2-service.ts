@@ -10,7 +10,7 @@ import type { Caller, ClientInfo } from '../../../core/caller.js'
 import { emailValidator, textValidator } from '../../../domain/params.js'
 import { toJson } from '../../../core/json.js'
 import { cookieDomain, encodeSession, fallbackKey } from '../../../core/session-transport.js'
-import { UniqueViolation, type IdentityRecord, type SessionRecord, type Store, type UserRecord } from '../../../store/types.js'
+import { UniqueViolation, type IdentityRecord, type OAuth2PendingRecord, type SessionRecord, type Store, type UserRecord } from '../../../store/types.js'
 import type { Project, ProjectRegistry } from '../../projects/project-registry.js'
 import type { SessionService } from '../session-service.js'
 import { secrets, type TokenService } from '../token-service.js'
@@ -25,23 +25,16 @@ export const DEFAULT_FAILURE_PATH = '/auth/oauth2/failure'
 const PENDING_TTL_MS = 60 * 60 * 1000
 /** At most this many sign-ins wait at once; the oldest go first. */
 const PENDING_LIMIT = 10_000
+/**
+ * The store keeps pending sign-ins under one key space, not their projects: the page's state is the sign-in's
+ * ID alone, and an abandoned sign-in expires on its own (no project ID holds a space).
+ */
+const PENDING_SPACE = ' oauth2'
 const OAUTH2_TOKEN_LENGTH = 64
 
 /** A sign-in the app started and the user has not finished: everything the sign-in page needs, kept server-side. */
-export interface PendingSignIn {
-  id: string
-  projectId: string
+export interface PendingSignIn extends OAuth2PendingRecord {
   provider: OAuth2Provider
-  /** Validated when the flow began; never taken from the sign-in form. */
-  success: string
-  failure: string
-  scopes: string[]
-  /** The token flow (`createOAuth2Token`) rather than the session flow. */
-  token: boolean
-  /** The user signed in when the flow began; the identity is linked to them (an anonymous user is upgraded). */
-  userId: string | null
-  sessionId: string | null
-  expiresAt: number
 }
 
 export interface BeginInput {
@@ -86,41 +79,43 @@ interface Dependencies {
  * `/v1/account/sessions/oauth2/:provider/redirect` does after a real provider calls back (BEHAVIORS §12).
  */
 export class OAuth2Service {
-  // deviation: pending sign-ins live in this process's memory, so a sign-in must finish on the instance that began it.
-  private readonly pending = new Map<string, PendingSignIn>()
-
   constructor(private readonly deps: Dependencies) {}
 
   /** Remembers a new sign-in and returns the URL of its sign-in page. `success`/`failure` are already validated. */
-  begin(caller: Caller, input: BeginInput): string {
+  async begin(caller: Caller, input: BeginInput): Promise<string> {
     const now = this.deps.clock.now()
-    this.prune(now)
     const id = randomBytes(32).toString('hex')
-    this.pending.set(id, {
-      id,
-      projectId: caller.project.id,
-      provider: input.provider,
-      success: input.success || `${input.origin}${DEFAULT_SUCCESS_PATH}`,
-      failure: input.failure || `${input.origin}${DEFAULT_FAILURE_PATH}`,
-      scopes: input.scopes,
-      token: input.token,
-      userId: caller.user?.id ?? null,
-      sessionId: caller.session?.id ?? null,
-      expiresAt: now + PENDING_TTL_MS,
+    const { store } = this.deps
+    // Kept in the store (not this process's memory), so any process sharing it may serve the sign-in page.
+    await store.transaction(async () => {
+      await this.prune(now)
+      await store.oauth2Pending.insert(PENDING_SPACE, {
+        id,
+        projectId: caller.project.id,
+        provider: input.provider,
+        success: input.success || `${input.origin}${DEFAULT_SUCCESS_PATH}`,
+        failure: input.failure || `${input.origin}${DEFAULT_FAILURE_PATH}`,
+        scopes: input.scopes,
+        token: input.token,
+        userId: caller.user?.id ?? null,
+        sessionId: caller.session?.id ?? null,
+        expiresAt: now + PENDING_TTL_MS,
+      })
     })
     return `${input.origin}/_emulator/oauth2/${input.provider}/authorize?state=${id}`
   }
 
   /** The pending sign-in for a page, or null when it is unknown, used or expired. */
-  find(id: unknown): PendingSignIn | null {
-    if (typeof id !== 'string') return null
-    const found = this.pending.get(id)
-    if (!found) return null
-    if (found.expiresAt < this.deps.clock.now()) {
-      this.pending.delete(id)
-      return null
-    }
-    return found
+  async find(id: unknown): Promise<PendingSignIn | null> {
+    if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return null
+    const found = await this.deps.store.oauth2Pending.get(PENDING_SPACE, id)
+    if (!found || found.expiresAt < this.deps.clock.now()) return null
+    return { ...found, provider: found.provider as OAuth2Provider }
+  }
+
+  /** Forgets a pending sign-in (used, cancelled). */
+  private async forget(signIn: PendingSignIn): Promise<void> {
+    await this.deps.store.transaction(() => this.deps.store.oauth2Pending.delete(PENDING_SPACE, signIn.id))
   }
 
   /** Who the identity will be linked to, for the page: the signed-in user's email, or null. */
@@ -131,8 +126,8 @@ export class OAuth2Service {
   }
 
   /** The user pressed Cancel: as a provider reporting `access_denied`, the browser goes to `failure`. */
-  cancel(signIn: PendingSignIn): SignInOutcome {
-    this.pending.delete(signIn.id)
+  async cancel(signIn: PendingSignIn): Promise<SignInOutcome> {
+    await this.forget(signIn)
     const message = `The ${providerName(signIn.provider)} OAuth2 provider returned an error: access_denied: The user cancelled the sign-in.`
     return { location: failureLocation(signIn, new AppwriteException('user_oauth2_provider_error', message)) }
   }
@@ -144,7 +139,7 @@ export class OAuth2Service {
    */
   async complete(signIn: PendingSignIn, form: { email: unknown; name: unknown }, client: ClientInfo): Promise<SignInOutcome> {
     const { email, name } = readForm(form)
-    this.pending.delete(signIn.id)
+    await this.forget(signIn)
     const project = await this.deps.projects.get(signIn.projectId)
     if (!project) throw new AppwriteException('project_not_found')
     try {
@@ -284,9 +279,16 @@ export class OAuth2Service {
     }
   }
 
-  private prune(now: number): void {
-    for (const [id, signIn] of this.pending) if (signIn.expiresAt < now) this.pending.delete(id)
-    while (this.pending.size >= PENDING_LIMIT) this.pending.delete(this.pending.keys().next().value!)
+  /** Drops expired sign-ins and, past the limit, the oldest (inside begin's transaction). */
+  private async prune(now: number): Promise<void> {
+    const table = this.deps.store.oauth2Pending
+    const waiting = await table.list(PENDING_SPACE)
+    let left = waiting.length
+    for (const signIn of waiting) {
+      if (signIn.expiresAt >= now && left < PENDING_LIMIT) continue
+      await table.delete(PENDING_SPACE, signIn.id)
+      left--
+    }
   }
 }
 

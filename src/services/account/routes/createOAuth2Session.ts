@@ -18,12 +18,12 @@ const HOST = /^[A-Za-z0-9.\-]+(?::\d+)?$|^\[[0-9A-Fa-f:.]+\](?::\d+)?$/
  * Starts an OAuth2 sign-in: 301 to the emulator's stand-in sign-in page for the provider, never cached (Appwrite
  * sends the same no-cache headers with its redirect to the provider).
  */
-export function beginOAuth2({ params, caller, services, headers }: HandlerContext<typeof oauth2Params>, token: boolean): RouteResult {
+export async function beginOAuth2({ params, caller, services, headers }: HandlerContext<typeof oauth2Params>, token: boolean): Promise<RouteResult> {
   // deviation: no provider is ever disabled (412 `project_provider_disabled`): there is no app ID or secret to configure.
   const host = typeof headers.host === 'string' && HOST.test(headers.host) ? headers.host : caller.client.hostname
   // deviation: Appwrite builds its defaults from the hostname alone and drops the port; the emulator runs on one.
   const origin = `${caller.client.protocol}://${host}`
-  const location = services.oauth2.begin(caller, {
+  const location = await services.oauth2.begin(caller, {
     provider: params.provider,
     success: params.success ?? '',
     failure: params.failure ?? '',

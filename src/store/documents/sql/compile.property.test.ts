@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseAppwriteJson } from '../../../config/appwrite-json.js'
+import { propertyTemplate } from './property-template.js'
 import { evaluate, matches } from '../../../domain/query/memory-eval.js'
 import type { Query } from '../../../domain/query/parse.js'
 import { planDocumentQueries } from '../../../domain/query/plan.js'
@@ -19,32 +19,7 @@ const CASES = 300
 const SEED = Number(process.env.PROPERTY_SEED ?? 20240501)
 
 
-const template = parseAppwriteJson(
-  {
-    databases: [{ $id: 'db', name: 'db' }],
-    collections: [
-      {
-        $id: 'things', databaseId: 'db', name: 'things', documentSecurity: true, $permissions: [],
-        attributes: [
-          { key: 'name', type: 'string', size: 20 },
-          { key: 'text', type: 'string', size: 200 },
-          { key: 'n', type: 'integer' },
-          { key: 'x', type: 'double' },
-          { key: 'ok', type: 'boolean' },
-          { key: 'at', type: 'datetime' },
-          { key: 'labels', type: 'string', size: 10, array: true },
-          { key: 'ns', type: 'integer', array: true },
-        ],
-        indexes: [
-          { key: 'name', type: 'key', attributes: ['name'] },
-          { key: 'n_x', type: 'key', attributes: ['n', 'x'], orders: ['ASC', 'DESC'] },
-          { key: 'text', type: 'fulltext', attributes: ['text'] },
-        ],
-      },
-    ],
-  },
-  '/property/appwrite.json',
-)
+const template = propertyTemplate()
 
 const LETTERS = ['a', 'A', 'b', 'B', 'c', '_', '%']
 const WORDS = ['spider', 'Spiderman', 'man', 'home', 'far', 'from', 'alone', 'web', 'webs', 'x1', 'far_away']

@@ -63,11 +63,13 @@ export class QueryCompiler {
   /** ORDER BY for a plan's orders; `reverse` flips every direction (cursorBefore reads backwards). */
   orderBy(orders: OrderTerm[], reverse = false): string {
     const flip = (d: 'ASC' | 'DESC') => (reverse ? (d === 'ASC' ? 'DESC' : 'ASC') : d)
-    const terms = withTiebreak(orders).map((o) => `${this.column(o.attribute)} ${flip(o.direction)}`)
+    const terms = withTiebreak(orders).map((o) => this.dialect.orderTerm(this.column(o.attribute), flip(o.direction), this.isText(o.attribute)))
     return terms.join(', ')
   }
 
   private readable(roles: string[]): string {
+    // No roles reads nothing (and PostgreSQL refuses an empty `IN ()`).
+    if (roles.length === 0) return FALSE
     const d = this.dialect
     const placeholders = roles.map((r) => this.bind(r))
     return `EXISTS (SELECT 1 FROM ${d.quote(this.schema.permissionsTable)} p WHERE p._project_id = t._project_id AND p._document = t._seq AND p._type = 'read' AND p._role IN (${placeholders.join(', ')}))`
@@ -82,6 +84,7 @@ export class QueryCompiler {
     switch (q.method) {
       case 'equal':
         if (q.values.length === 1) return cmp('=', q.values[0])
+        if (text) return d.textIn(col(), q.values.map((v) => this.bind(v)))
         return `${col()} IN (${q.values.map((v) => this.bind(v)).join(', ')})`
       case 'notEqual':
         return cmp('!=', q.values[0])
@@ -109,7 +112,7 @@ export class QueryCompiler {
       case 'search': {
         const expression = d.fulltextExpression(String(q.values[0]))
         const table = this.schema.fulltext.get(q.attribute)
-        if (expression === null || !table) return '0'
+        if (expression === null || !table) return FALSE
         return d.fulltextMatch(table, 't._seq', this.bind(expression))
       }
       case 'and':
@@ -117,7 +120,7 @@ export class QueryCompiler {
       case 'or':
         return `(${(q.values as Query[]).map((s) => this.filter(s)).join(' OR ')})`
       default:
-        return '1'
+        return TRUE
     }
   }
 
@@ -148,7 +151,7 @@ export class QueryCompiler {
       if (value === null || value === undefined) return `${col} IS NOT NULL`
       return this.isText(attribute) ? this.dialect.textCompare(col, '>', this.bind(value)) : `${col} > ${this.bind(value)}`
     }
-    if (value === null || value === undefined) return '0'
+    if (value === null || value === undefined) return FALSE
     const less = this.isText(attribute) ? this.dialect.textCompare(col, '<', this.bind(value)) : `${col} < ${this.bind(value)}`
     return `(${less} OR ${col} IS NULL)`
   }
@@ -158,5 +161,9 @@ export class QueryCompiler {
 export function withTiebreak(orders: OrderTerm[]): OrderTerm[] {
   return orders.some((o) => o.attribute === '$internalId') ? orders : [...orders, { attribute: '$internalId', direction: 'ASC' }]
 }
+
+// Conditions every engine reads as booleans (PostgreSQL refuses a bare 0 or 1 in WHERE).
+const TRUE = '1 = 1'
+const FALSE = '1 = 0'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)

@@ -15,6 +15,12 @@ export interface Dialect {
    * the plain operator there.
    */
   textCompare(column: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string): string
+  /** Case-insensitive `IN` over text values (placeholders), as `textCompare` compares. */
+  textIn(column: string, values: string[]): string
+  /**
+   * One ORDER BY term with SQLite's NULL order (first ascending, last descending); text orders without case.
+   */
+  orderTerm(column: string, direction: 'ASC' | 'DESC', text: boolean): string
   /** Case-insensitive `LIKE` with `\` escaping `%` and `_`. */
   like(column: string, pattern: string): string
   /** True when a JSON array column holds an element equal to one of the values (text elements case-insensitively). */

@@ -6,6 +6,8 @@ export const sqliteDialect: Dialect = {
   placeholder: () => '?',
   toSql: (value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value),
   textCompare: (column, op, value) => `${column} ${op} ${value}`,
+  textIn: (column, values) => `${column} IN (${values.join(', ')})`,
+  orderTerm: (column, direction) => `${column} ${direction}`,
   like: (column, pattern) => `${column} LIKE ${pattern} ESCAPE '\\'`,
   arrayContains: (column, values, text) =>
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value${text ? ' COLLATE NOCASE' : ''} IN (${values.join(', ')}))`,
