@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { ProjectTemplate } from './config/appwrite-json.js'
-import { systemClock, type Clock } from './domain/dates.js'
+import { ControllableClock, systemClock, type Clock } from './domain/dates.js'
 import { AppwriteException } from './errors/appwrite-exception.js'
 import { APPWRITE_VERSION, renderError } from './errors/render.js'
 import { registerBodyParsers, registerMultipart, parseQueryString, BODY_LIMIT } from './http/body.js'
@@ -68,7 +68,8 @@ const redact = (url: string) => url.replace(/([?&](?:secret|password|jwt|otp)=)[
 
 /** Builds the emulator's HTTP server without listening; tests inject requests into it directly. */
 export async function buildApp(options: AppOptions): Promise<App> {
-  const clock = options.clock ?? systemClock
+  // One controllable clock drives all time (`/_emulator/clock`); a test's clock becomes its base.
+  const clock = options.clock instanceof ControllableClock ? options.clock : new ControllableClock(options.clock ?? systemClock)
   const server = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
@@ -181,7 +182,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
 
   for (const route of routeTable) if (route.method === 'GET') registerRoute(server, route, services)
-  registerControlRoutes(server, services, options.store, Date.now(), options.controlToken ?? null)
+  registerControlRoutes(server, services, options.store, performance.now(), options.controlToken ?? null)
   registerRealtime(server, services, services.realtime, routeTable)
   registerOAuth2Pages(server, services)
   // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,

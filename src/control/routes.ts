@@ -8,6 +8,11 @@ import { registerTopicControlRoutes } from './topics.js'
 import { registerExecutionControlRoutes } from './executions.js'
 import { controlGuard } from './guard.js'
 import { registerRealtimeControlRoutes } from './realtime.js'
+import { routeTable } from '../services/routes.js'
+import { registerFeatureRoutes } from './feature-routes.js'
+import { registerStateRoutes } from './state-routes.js'
+import { TestFeatures } from './test-features.js'
+import { attachControlParts } from './emulator-api.js'
 
 /**
  * The control API under `/_emulator`: health, project reset, and the outbox of sent emails and SMS. It answers
@@ -18,7 +23,7 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
   // A hook on these routes only, so the client API does not pay for it.
   const onRequest = controlGuard(controlToken)
   app.get('/_emulator/health', { onRequest }, async (_req, reply) =>
-    sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((Date.now() - startedAt) / 1000) }),
+    sendJson(reply, { status: 'pass', version: process.env.npm_package_version ?? '0.1.0', appwrite: '1.5.11', uptime: Math.round((performance.now() - startedAt) / 1000) }),
   )
 
   app.delete<{ Params: { projectId: string } }>('/_emulator/projects/:projectId', { onRequest }, async (req, reply) => {
@@ -26,6 +31,7 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
     if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
     await services.projects.reset(projectId)
     services.rateLimiter.forget(projectId)
+    ;(services.observer as TestFeatures | undefined)?.forgetProject(projectId)
     return reply.code(204).send()
   })
 
@@ -42,4 +48,9 @@ export function registerControlRoutes(app: FastifyInstance, services: Services, 
   registerTopicControlRoutes(app, services, onRequest)
   registerExecutionControlRoutes(app, services, onRequest)
   registerRealtimeControlRoutes(app, services, onRequest)
+  // The test features: clock, faults, decision log, coverage (issue 17); they observe every operation from here on.
+  const features = new TestFeatures(services, [...new Set(routeTable.map((r) => r.operation))])
+  features.install()
+  registerFeatureRoutes(app, services, features, onRequest)
+  attachControlParts(services, { features, ...registerStateRoutes(app, services, store, onRequest) })
 }

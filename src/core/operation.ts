@@ -37,40 +37,79 @@ export interface OperationRequest {
 /** What an operation came to: its result or the error it was refused with, and the headers the checks set either way. */
 export type OperationOutcome =
   | { ok: true; caller: Caller; headers: Record<string, string>; result: RouteResult }
-  | { ok: false; caller: Caller | null; headers: Record<string, string>; error: unknown }
+  | { ok: false; caller: Caller | null; headers: Record<string, string>; error: unknown; stage?: OperationStage }
+
+/** Where the core stood when a request was refused (the decision log names the check from it). */
+export type OperationStage = 'project' | 'origin' | 'checks' | 'mfa' | 'rate-limit' | 'groups' | 'params' | 'fault' | 'handler'
+
+/**
+ * The test features' hooks (src/control/test-features.ts): `observe` wraps each operation (its trace and its
+ * decision-log entry, O(1) per request); `applyFaults` runs before the handler only while some project has rules.
+ */
+export interface OperationObserver {
+  readonly faultsActive: boolean
+  applyFaults(projectId: string, operation: string, headers: Record<string, string>): Promise<void>
+  observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>): Promise<OperationOutcome>
+}
 
 /**
  * Runs one operation the way Appwrite's pipeline does (BEHAVIORS §0): resolves the project and caller, runs the
  * checks in Appwrite's order (origin, service, scope, blocked user, MFA, rate limit, console project, session group,
  * auth method, recent MFA), validates params in declaration order, then calls the handler. REST, GraphQL,
- * realtime and the console all come through here; it never throws.
+ * realtime and the console all come through here; it never throws. With the test features on (`services.observer`),
+ * each run is traced for the decision log and coverage, and fault rules apply just before the handler.
  */
-export async function runOperation(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services): Promise<OperationOutcome> {
+export function runOperation(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services): Promise<OperationOutcome> {
+  const observer = services.observer
+  return observer ? observer.observe(route, () => runChecked(route, request, services, observer)) : runChecked(route, request, services, null)
+}
+
+async function runChecked(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services, observer: OperationObserver | null): Promise<OperationOutcome> {
   const headers: Record<string, string> = {}
   let caller: Caller | null = null
+  let stage: OperationStage = 'project'
   try {
     const resolved = await resolveCaller(request, services)
     caller = resolved.caller
     headers['X-Debug-Fallback'] = resolved.usedFallback ? 'true' : 'false'
+    stage = 'origin'
     checkOrigin(route, caller, request.headers, services)
     // A 1.4 SDK's params (old query strings) become 1.5 ones before anything reads them (Request filter V17).
     if (speaks14(responseFormat(request.headers))) request = { ...request, input: filterRequestV17(route.operation, request.input) }
+    stage = 'checks'
     runChecksBeforeLimits(route, caller)
+    stage = 'mfa'
     if (caller.session && !(route.groups ?? []).includes('mfa') && caller.session.factors.length < (await services.minimumFactors(caller))) {
       throw new AppwriteException('user_more_factors_required')
     }
+    stage = 'rate-limit'
     if (route.rateLimit) {
       const c = caller
-      const verdict = services.rateLimiter.hit(c.project.id, route.rateLimit, (name) => rateKeyValue(name, route, c, request), services.clock.now())
+      const counted = services.rateLimiter.count(c.project.id, route.rateLimit, (name) => rateKeyValue(name, route, c, request), services.clock.now())
+      // A promise only with a shared counter (--bus): the memory counter answers without a hop.
+      const verdict = counted instanceof Promise ? await counted : counted
       Object.assign(headers, verdict.headers)
       if (verdict.exceeded) throw new AppwriteException('general_rate_limit_exceeded')
     }
+    // --project-quota requests=N/window (hosted mode): every request of the project counts, across processes with --bus.
+    const overQuota = services.rateLimiter.requestQuota && services.rateLimiter.overQuota(caller.project.id, services.clock.now())
+    if (overQuota && (overQuota === true || (await overQuota))) {
+      // deviation: Appwrite has no per-project request quota; its rate-limit error is the closest answer.
+      throw new AppwriteException('general_rate_limit_exceeded', 'This project used its request quota for the current window (--project-quota).')
+    }
+    stage = 'groups'
     runGroupChecks(route, caller, request.headers, services)
+    stage = 'params'
     const params = validateParams(route.params, request.pathParams ? { ...request.input, ...request.pathParams } : request.input, redirectHosts(caller, services))
+    if (observer?.faultsActive) {
+      stage = 'fault'
+      await observer.applyFaults(caller.project.id, route.operation, headers)
+    }
+    stage = 'handler'
     const result = await route.handle({ params: params as never, caller, services, headers: request.headers, input: request.input })
     return { ok: true, caller, headers, result }
   } catch (error) {
-    return { ok: false, caller, headers, error }
+    return { ok: false, caller, headers, error, stage }
   }
 }
 

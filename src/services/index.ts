@@ -5,8 +5,9 @@ import type { CountryName } from '../domain/models.js'
 import { userRoles } from '../domain/permissions.js'
 import { EventBus } from '../events/bus.js'
 import type { Caller } from '../core/caller.js'
+import type { OperationObserver } from '../core/operation.js'
 import { RateLimiter } from '../core/rate-limit.js'
-import type { Store } from '../store/types.js'
+import { metaOnce, type Store } from '../store/types.js'
 import { AccountService } from './account/account-service.js'
 import { subscribeAuditLog } from './account/audit-log.js'
 import { JwtIssuer } from './account/jwt.js'
@@ -23,7 +24,7 @@ import { ChallengeService } from './account/mfa/challenge-service.js'
 import { MembershipService, TeamService } from './teams/index.js'
 import { Outbox } from '../outbox/outbox.js'
 import type { FastifyBaseLogger } from 'fastify'
-import { openDocumentStore } from '../store/documents/index.js'
+import { openDocumentStore, type DocumentStore } from '../store/documents/index.js'
 import { DatabaseService } from './databases/database-service.js'
 import type { BlobStore } from '../files/blob-store.js'
 import { MemoryBlobStore } from '../files/memory-blob-store.js'
@@ -67,6 +68,13 @@ export interface Services {
   functions: FunctionsService
   /** Open realtime connections and the fan-out of events to them (BEHAVIORS §21). */
   realtime: RealtimeHub
+  /** The document store and the blob store themselves, for the control API's snapshots, forks and archives. */
+  documents: DocumentStore
+  blobs: BlobStore
+  /** The key of files encrypted at rest (archives carry those files decrypted, so another data folder can load them). */
+  storageKey: Buffer
+  /** The control API's test features (decision log, coverage, faults), set by buildApp; absent in bare service tests. */
+  observer?: OperationObserver
   locale: LocaleService
   countryName: CountryName
   /** All roles a caller holds; services such as teams add theirs through `roleProviders`. */
@@ -108,13 +116,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     (error) => options.log.error({ err: error }, 'event listener failed'),
     () => store.isInTransaction(),
   )
-  const jwtSecret = await store.transaction(async () => {
-    const kept = await store.getMeta('jwt_secret')
-    if (kept) return kept
-    const fresh = randomBytes(32).toString('hex')
-    await store.setMeta('jwt_secret', fresh)
-    return fresh
-  })
+  const jwtSecret = await metaOnce(store, 'jwt_secret', () => randomBytes(32).toString('hex'))
   const countryName: CountryName = englishCountryName
   const sessions = new SessionService(store, clock, bus, new JwtIssuer(jwtSecret, clock), countryName)
   const account = new AccountService(store, clock, bus, sessions, countryName)
@@ -124,7 +126,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const teams = new TeamService(store, clock, bus)
   const projects = new ProjectRegistry(store, template, clock, options.tenants)
   projects.onProvision((project) => teams.provision(project))
-  const storage = new StorageService({ store, blobs: options.blobs ?? new MemoryBlobStore(), key: options.storageKey ?? randomBytes(32), clock, bus })
+  const blobs = options.blobs ?? new MemoryBlobStore()
+  const storageKey = options.storageKey ?? randomBytes(32)
+  const storage = new StorageService({ store, blobs, key: storageKey, clock, bus })
   // A new or reset project starts with no file bytes; the store's wipe removes the records.
   projects.onProvision((project) => storage.wipeProject(project.id))
   const { documents, schemas } = openDocumentStore(store, template)
@@ -164,6 +168,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     messaging,
     functions: new FunctionsService({ store, clock, bus, template, sessions, projects, log: options.log, builds: options.functionBuilds ?? true, triggers: options.functionTriggers ?? true }),
     realtime,
+    documents,
+    blobs,
+    storageKey,
     locale: new LocaleService(),
     countryName,
     // Team roles (`team:<id>`, `team:<id>/<role>`, `member:<id>`) for every permission check.

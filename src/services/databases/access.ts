@@ -2,6 +2,7 @@ import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { isAllowed, parsePermission, rolesFor } from '../../domain/permissions.js'
 import type { CollectionSchema } from '../../store/documents/schema.js'
 import type { StoredDocument } from '../../store/documents/types.js'
+import { reportPermission } from '../../control/trace.js'
 
 type Action = 'read' | 'update' | 'delete'
 
@@ -41,14 +42,23 @@ function grants(permissions: readonly string[], roles: readonly string[], action
 }
 
 /** Whether a caller may `action` a document: by the collection's permissions, or with document security by the document's. */
-export function mayDocument(schema: CollectionSchema, doc: Pick<StoredDocument, '$permissions'>, roles: readonly string[], action: Action): boolean {
-  return grants(schema.permissions, roles, action) || (schema.documentSecurity && isAllowed(roles, doc.$permissions, action))
+export function mayDocument(schema: CollectionSchema, doc: Pick<StoredDocument, '$permissions'> & { $id?: string }, roles: readonly string[], action: Action): boolean {
+  if (mayCollection(schema, roles, action)) return true
+  if (!schema.documentSecurity) return false
+  const granted = isAllowed(roles, doc.$permissions, action)
+  // The decision log (control API) shows which permission strings were looked at; a no-op outside it.
+  reportPermission({ resource: `${collectionResource(schema)}/documents/${doc.$id ?? ''}`, action, permissions: doc.$permissions, granted })
+  return granted
 }
 
 /** Whether the collection's own permissions grant `action` (then document permissions need not be looked at). */
 export function mayCollection(schema: CollectionSchema, roles: readonly string[], action: Action | 'create'): boolean {
-  return grants(schema.permissions, roles, action)
+  const granted = grants(schema.permissions, roles, action)
+  reportPermission({ resource: collectionResource(schema), action, permissions: schema.permissions, granted })
+  return granted
 }
+
+const collectionResource = (schema: CollectionSchema) => `databases/${schema.databaseId}/collections/${schema.collectionId}`
 
 /** The roles a read filter uses for a list: null when the collection lets the caller read everything. Throws 401 when nothing can be readable. */
 export function readFilter(schema: CollectionSchema, roles: string[]): string[] | null {

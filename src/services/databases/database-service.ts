@@ -7,6 +7,7 @@ import { cursorOf, parseDocumentQueries, planDocumentQueries, planDocumentSelect
 import type { EventBus } from '../../events/bus.js'
 import type { Caller } from '../../core/caller.js'
 import { assertNotStale } from '../../core/request-timestamp.js'
+import { renderOnce } from '../../core/json.js'
 import { schemaKey, type AttributeSchema, type CollectionSchema, type SchemaSet } from '../../store/documents/schema.js'
 import type { DocumentStore, StoredDocument } from '../../store/documents/types.js'
 import { aggregatePermissions, assertGrantable, mayCollection, mayDocument, readFilter } from './access.js'
@@ -43,6 +44,9 @@ function selectionOf(selects: string[][], isList: boolean): Selection | null {
   const keepIds = new Set(isList ? ['$databaseId', '$collectionId'].filter((k) => flat.includes(k)) : ['$databaseId', '$collectionId'])
   return { all: flat.includes('*'), attributes, internals, keepIds, populate: flat.some((v) => v.includes('.')) }
 }
+
+/** Whether any attribute of the collection is a relationship (its model then depends on other documents). */
+const hasRelationships = (schema: CollectionSchema) => schema.attributes.some((a) => a.type === 'relationship')
 
 /** A request's relation context; reads never need the time, so it is formatted on first use. */
 class Context implements RelationContext {
@@ -98,6 +102,9 @@ export class DatabaseService {
     return schema
   }
 
+  private readonly models = new WeakMap<StoredDocument, DocumentModel>()
+  private readonly lists = new WeakMap<readonly StoredDocument[], { total: number; body: { total: number; documents: DocumentModel[] } }>()
+
   private context(caller: Caller): RelationContext {
     return new Context(caller.project.id, caller.roles, this.clock)
   }
@@ -127,6 +134,14 @@ export class DatabaseService {
     const total = await this.store.count(ref, { filters: plan.filters, readableBy, max: COUNT_LIMIT })
     const ctx = this.context(caller)
     const selection = selectionOf(plan.selects, true)
+    if (selection === null && !hasRelationships(schema)) {
+      // The store answers a repeated query with the same page: its list body is built and rendered once.
+      const kept = this.lists.get(found)
+      if (kept?.total === total) return kept.body
+      const body = renderOnce({ total, documents: await Promise.all(found.map((doc) => this.shown(ctx, schema, doc))) })
+      this.lists.set(found, { total, body })
+      return body
+    }
     const documents = await Promise.all(found.map((doc) => this.present(ctx, schema, doc, 0, null, selection)))
     return { total, documents }
   }
@@ -137,7 +152,23 @@ export class DatabaseService {
     const selects = input.queries.length ? planDocumentSelect(schema, parseDocumentQueries(input.queries)) : []
     const doc = await this.store.get({ projectId: caller.project.id, schema }, input.documentId)
     if (!doc || !mayDocument(schema, doc, caller.roles, 'read')) throw new AppwriteException('document_not_found')
-    return this.present(this.context(caller), schema, doc, 0, null, selectionOf(selects, false))
+    const selection = selectionOf(selects, false)
+    if (selection === null && !hasRelationships(schema)) return this.shown(this.context(caller), schema, doc)
+    return this.present(this.context(caller), schema, doc, 0, null, selection)
+  }
+
+  /**
+   * The model of a document of a collection without relationships, read whole: the same for every caller who may
+   * read it. Stored documents are frozen and replaced by every write, so the model is built and rendered once
+   * per stored document (src/core/json.ts) and dropped with it.
+   */
+  private async shown(ctx: RelationContext, schema: CollectionSchema, doc: StoredDocument): Promise<DocumentModel> {
+    let model = this.models.get(doc)
+    if (!model) {
+      model = renderOnce(await this.present(ctx, schema, doc, 0, null, null))
+      this.models.set(doc, model)
+    }
+    return model
   }
 
   /** `POST …/documents`. */

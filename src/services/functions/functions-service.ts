@@ -142,9 +142,11 @@ export class FunctionsService {
     const scheduled = this.o.template.functions.filter((f) => f.enabled && f.schedule.trim() && runtimeOf(f.runtime))
     if (!scheduled.length) return
     const { Cron } = await import('croner')
+    const { scheduleOnClock } = await import('../../functions/clock-schedule.js')
     const jobs = scheduled.flatMap((fn) => {
       try {
-        return [new Cron(fn.schedule, { protect: true, catch: true }, () => void this.onSchedule(fn))]
+        // croner only computes the run times (paused); the emulated clock decides when they come (/_emulator/clock).
+        return [{ stop: scheduleOnClock(new Cron(fn.schedule, { paused: true }), this.o.clock, () => void this.onSchedule(fn)) }]
       } catch (error) {
         this.o.log.warn(`function ${fn.$id}: schedule "${fn.schedule}" is not a valid cron expression (${(error as Error).message})`)
         return []
@@ -344,6 +346,7 @@ const dotEnvCache = new Map<string, { at: number; vars: Record<string, string> }
 
 /** A function folder's `.env`, read at most once a second (it is read on every execution otherwise). */
 function readDotEnvCached(folder: string): Record<string, string> {
+  // Real time on purpose: this caches the file system, which the emulated clock does not move.
   const now = Date.now()
   const hit = dotEnvCache.get(folder)
   if (hit && now - hit.at < 1000) return hit.vars

@@ -4,6 +4,7 @@ import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Caller } from '../../core/caller.js'
 import type { FileRecord } from '../../store/types.js'
 import type { QuerySchema } from '../../domain/query/list-query.js'
+import { reportPermission } from '../../control/trace.js'
 
 /** A bucket of the caller's project, from appwrite.json; a missing or disabled one is not found for clients. */
 export function bucketFor(caller: Caller, bucketId: string): BucketConfig {
@@ -19,14 +20,23 @@ export type FileAction = 'read' | 'update' | 'delete'
  * grants it, `each` when only file permissions can (fileSecurity), else 401 `user_unauthorized`.
  */
 export function bucketAccess(caller: Caller, bucket: BucketConfig, action: FileAction): 'all' | 'each' {
-  if (isAllowed(caller.roles, bucket.$permissions, action)) return 'all'
+  if (bucketAllows(caller, bucket, action)) return 'all'
   if (bucket.fileSecurity) return 'each'
   throw new AppwriteException('user_unauthorized')
 }
 
+/** Whether the bucket's own permissions let the caller do `action` (reported to the control API's decision log). */
+export function bucketAllows(caller: Caller, bucket: BucketConfig, action: FileAction | 'create'): boolean {
+  const granted = isAllowed(caller.roles, bucket.$permissions, action)
+  reportPermission({ resource: `buckets/${bucket.$id}`, action, permissions: bucket.$permissions, granted })
+  return granted
+}
+
 /** Whether the file's own permissions let the caller do `action`. */
 export function fileAllows(caller: Caller, file: FileRecord, action: FileAction): boolean {
-  return isAllowed(caller.roles, file.permissions, action)
+  const granted = isAllowed(caller.roles, file.permissions, action)
+  reportPermission({ resource: `buckets/${file.bucketId}/files/${file.fileId}`, action, permissions: file.permissions, granted })
+  return granted
 }
 
 /** The File model (`$id, bucketId, $createdAt, $updatedAt, $permissions, name, signature, mimeType, sizeOriginal, chunksTotal, chunksUploaded`). */

@@ -123,6 +123,7 @@ export class StorageService {
     if (isComplete(file) && !file.parts) await blobs.delete(file.blob)
     else await blobs.deletePrefix(file.blob)
     this.hashes.drop(file.blob)
+    this.bytes.decodedCache.delete(file.blob)
     await this.publish(caller, file, 'delete')
   }
 
@@ -172,9 +173,10 @@ export class StorageService {
 
   /**
    * Removes what no request will finish: uploads whose last chunk came more than `abandonedMs` ago (record and
-   * chunks), chunk folders left by an interrupted completion, and spooled parts older than an hour.
+   * chunks), chunk folders left by an interrupted completion, and spooled parts older than an hour. Blob ages are
+   * their real write times measured against the emulated clock, so advancing it ages uploads too.
    */
-  async sweep(nowMs = Date.now(), abandonedMs = ABANDONED_UPLOAD_MS): Promise<{ uploads: number; spools: number }> {
+  async sweep(nowMs = this.o.clock.now(), abandonedMs = ABANDONED_UPLOAD_MS): Promise<{ uploads: number; spools: number }> {
     const { blobs, store } = this.o
     let spools = 0
     for (const { key, modifiedAt } of await blobs.list('tmp')) {

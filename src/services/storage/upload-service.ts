@@ -1,13 +1,12 @@
 import type { BucketConfig } from '../../config/appwrite-json.js'
 import { nowIso, type Clock } from '../../domain/dates.js'
 import { isValidKey, resolveCustomId } from '../../domain/ids.js'
-import { isAllowed } from '../../domain/permissions.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Caller } from '../../core/caller.js'
 import { blobKey, type BlobStore } from '../../files/blob-store.js'
 import { SNIFF_BYTES } from '../../files/mime.js'
 import type { FileRecord, Store } from '../../store/types.js'
-import { bucketFor, clientPermissions, extensionAllowed, fileModel, type FileModel } from './buckets.js'
+import { bucketAllows, bucketFor, clientPermissions, extensionAllowed, fileModel, type FileModel } from './buckets.js'
 import type { ChunkHashes } from './chunk-hashes.js'
 import { hashBlobs, isComplete, readAll, type FileBytes, type Kept } from './file-bytes.js'
 import { chunkPlacement, isSpooledUpload, parseContentRange, type ContentRange, type SpooledUpload } from './uploads.js'
@@ -31,7 +30,7 @@ export class UploadService {
     input: { bucketId: string; fileId: string; file: unknown; permissions: string[] | null; contentRange?: string; appwriteId?: string },
   ): Promise<FileModel> {
     const bucket = bucketFor(caller, input.bucketId)
-    if (!isAllowed(caller.roles, bucket.$permissions, 'create')) throw new AppwriteException('user_unauthorized')
+    if (!bucketAllows(caller, bucket, 'create')) throw new AppwriteException('user_unauthorized')
     const permissions = clientPermissions(caller, input.permissions)
     const file = input.file
     if (!isSpooledUpload(file)) throw new AppwriteException('storage_file_empty')
