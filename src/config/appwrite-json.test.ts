@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadAppwriteJson, parseAppwriteJson } from './appwrite-json.js'
+import { ConfigError, formatProblem, loadAppwriteJson, parseAppwriteJson, readAppwriteJson } from './appwrite-json.js'
 
 const parse = (json: unknown) => parseAppwriteJson(json, '/app/appwrite.json')
 const failure = (json: unknown) => {
@@ -106,7 +106,60 @@ describe('appwrite.json', () => {
   it('names the file when it cannot be read or parsed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'awe-'))
     expect(() => loadAppwriteJson(join(dir, 'missing.json'))).toThrow(/missing\.json: \$: cannot be read \(ENOENT\)/)
-    writeFileSync(join(dir, 'appwrite.json'), '{ nope')
-    expect(() => loadAppwriteJson(join(dir, 'appwrite.json'))).toThrow(/appwrite\.json: \$: is not valid JSON/)
+    writeFileSync(join(dir, 'appwrite.json'), '{\n  "projectId": "x",\n  "buckets": [,]\n}')
+    expect(() => loadAppwriteJson(join(dir, 'appwrite.json'))).toThrow(/appwrite\.json:3:15: \$: is not valid JSON: unexpected ",", expected a value/)
+    writeFileSync(join(dir, 'appwrite.json'), '{ "projectId": "x",')
+    expect(() => loadAppwriteJson(join(dir, 'appwrite.json'))).toThrow(/appwrite\.json:1:20: \$: is not valid JSON: unexpected end of the file/)
+  })
+
+  it('reports every problem at once, each with its line, column and JSON path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-'))
+    const file = join(dir, 'appwrite.json')
+    writeFileSync(
+      file,
+      [
+        '{',
+        '  "projectId": "_bad",',
+        '  "databases": [{ "$id": "main" }],',
+        '  "collections": [',
+        '    { "$id": "posts", "databaseId": "nope", "attributes": [{ "key": "t", "type": "string" }] },',
+        '    "not an object"',
+        '  ],',
+        '  "buckets": [{ "$id": "b", "compression": "gzipp", "maximumFileSize": -5 }],',
+        '  "settings": { "services": { "acount": true } }',
+        '}',
+      ].join('\n'),
+    )
+    let error: ConfigError | undefined
+    try {
+      loadAppwriteJson(file)
+    } catch (e) {
+      error = e as ConfigError
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error!.message.split('\n')).toEqual([
+      `${file}:2:16: $.projectId: "_bad" is not a valid ID (1–36 chars of a-z, A-Z, 0-9, period, hyphen, underscore; not starting with a special char)`,
+      `${file}:9:41: $.settings.services.acount: unknown service; did you mean "account"? (known: account, avatars, databases, locale, health, storage, teams, users, functions, graphql, messaging)`,
+      `${file}:5:37: $.collections[0].databaseId: database "nope" is not in $.databases`,
+      `${file}:5:60: $.collections[0].attributes[0].size: a string attribute needs a size`,
+      `${file}:6:5: $.collections[1]: must be an object`,
+      `${file}:8:72: $.buckets[0].maximumFileSize: must be an integer of at least 1`,
+      `${file}:8:44: $.buckets[0].compression: must be one of none, gzip, zstd (did you mean "gzip"?)`,
+    ])
+    expect(error!.problems[0]).toMatchObject({ file, path: '$.projectId', line: 2, column: 16 })
+  })
+
+  it('warns about unknown keys with the nearest known key, and still loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-'))
+    const file = join(dir, 'appwrite.json')
+    writeFileSync(file, '{\n  "projectID": "app",\n  "colections": [],\n  "databases": [{ "$id": "d", "nmae": "D", "$createdAt": "x" }],\n  "zzz": 1\n}')
+    const { template, warnings } = readAppwriteJson(file)
+    expect(template.databases).toEqual([{ $id: 'd', name: '', enabled: true }])
+    expect(warnings.map(formatProblem)).toEqual([
+      `${file}:2:3: $.projectID: unknown key, ignored; did you mean "projectId"?`,
+      `${file}:3:3: $.colections: unknown key, ignored; did you mean "collections"?`,
+      `${file}:5:3: $.zzz: unknown key, ignored`,
+      `${file}:4:31: $.databases[0].nmae: unknown key, ignored; did you mean "name"?`,
+    ])
   })
 })

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -36,8 +36,8 @@ function start(args: string[], env: Record<string, string> = {}): Promise<{ chil
   })
 }
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
@@ -117,18 +117,101 @@ describe('appwrite-emulator start', () => {
     writeFileSync(file, JSON.stringify({ projectId: 'ok', buckets: [{ $id: 'b', compression: 'brotli' }] }))
     const { code, output } = await run(['start', '--port', '0', '--in-memory', '--config', file])
     expect(code).toBe(1)
-    expect(output).toContain(`${file}: $.buckets[0].compression: must be one of none, gzip, zstd`)
+    expect(output).toContain(`${file}:1:55: $.buckets[0].compression: must be one of none, gzip, zstd`)
   })
 
-  it('refuses bad flags with usage', async () => {
-    expect((await run(['start', '--port', 'abc'])).code).toBe(2)
-    expect((await run(['serve'])).code).toBe(2)
+  it('reports every config problem at once and warns about unknown keys with the nearest known one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-cfg-'))
+    const file = join(dir, 'appwrite.json')
+    writeFileSync(file, '{\n  "projectId": "_x",\n  "teams": [{ "$id": "t" }]\n}')
+    const bad = await run(['start', '--port', '0', '--in-memory', '--config', file])
+    expect(bad.code).toBe(1)
+    expect(bad.output).toContain(`appwrite-emulator: invalid configuration\n  ${file}:2:16: $.projectId: "_x" is not a valid ID`)
+    expect(bad.output).toContain(`\n  ${file}:3:13: $.teams[0].name: must be a string`)
+    writeFileSync(
+      file,
+      JSON.stringify({ projectID: 'typo', projectId: 'app', databases: [{ $id: 'main' }], colections: [], buckets: [{ $id: 'pics' }], teams: [{ $id: 'admins', name: 'A' }], topics: [{ $id: 'news' }] }, null, 2),
+    )
+    const { child, output } = await start(['start', '--port', '0', '--in-memory', '--config', file])
+    for (let i = 0; i < 50 && !output().includes('colections'); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(output()).toContain(`${file}:2:3: $.projectID: unknown key, ignored; did you mean \\"projectId\\"?`)
+    expect(output()).toContain(`${file}:9:3: $.colections: unknown key, ignored; did you mean \\"collections\\"?`)
+    expect(output()).toMatch(/project ID: +app\n/)
+    expect(output()).toMatch(/databases: +1 \(main\)\n/)
+    expect(output()).toMatch(/collections: +none\n/)
+    expect(output()).toMatch(/buckets: +1 \(pics\)\n/)
+    expect(output()).toMatch(/functions: +none\n/)
+    expect(output()).toMatch(/teams: +1 \(admins\)\n/)
+    expect(output()).toMatch(/topics: +1 \(news\)\n/)
+    expect(output()).toMatch(/warnings: +2 \(unknown keys, each logged at warn\)/)
+    child.kill('SIGTERM')
+    expect(await exited(child)).toBe(0)
+  })
+
+  it('exits 2 for bad usage, naming the flag or environment variable, and prints --version and --help', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['start', '--port', 'abc'], {}, /--port must be a whole number from 0 to 65535, got "abc"/],
+      [['start', '--port', '70000'], {}, /--port must be a whole number from 0 to 65535, got "70000"/],
+      [['start'], { APPWRITE_EMULATOR_PORT: 'abc' }, /APPWRITE_EMULATOR_PORT must be a whole number from 0 to 65535, got "abc"/],
+      [['start'], { APPWRITE_EMULATOR_LOG_FORMAT: 'xml' }, /APPWRITE_EMULATOR_LOG_FORMAT must be pretty or json, got "xml"/],
+      [['start', '--log-format', 'xml'], {}, /--log-format must be pretty or json/],
+      [['start', '--in-memory', '--port', '0', '--control-token', 'short'], {}, /--control-token must be at least 16 characters/],
+      [['start'], { APPWRITE_EMULATOR_CONTROL_TOKEN: 'short' }, /APPWRITE_EMULATOR_CONTROL_TOKEN must be at least 16 characters/],
+      [['start', '--max-projects', 'many'], {}, /--max-projects must be a whole number of at least 1, got "many"/],
+      [['start', '--project-ttl', 'soon'], {}, /--project-ttl must be a duration/],
+      [['start'], { APPWRITE_EMULATOR_PROJECT_TTL: 'soon' }, /APPWRITE_EMULATOR_PROJECT_TTL must be a duration/],
+      [['start', '--prot', '1'], {}, /Unknown option '--prot'/],
+      [['serve'], {}, /unknown command "serve" \(the command is "start"\)/],
+      [[], {}, /missing command/],
+      [['start', 'now'], {}, /unexpected argument "now"/],
+    ]
+    for (const [args, env, message] of cases) {
+      const { code, output } = await run(args, env)
+      expect({ args, env, code }).toEqual({ args, env, code: 2 })
+      expect(output).toMatch(message)
+      expect(output).toContain('Run `appwrite-emulator --help`')
+      expect(output).not.toMatch(/\n\s+at /)
+    }
     const help = await run(['--help'])
     expect(help.code).toBe(0)
     expect(help.output).toContain('--in-memory')
-    expect((await run(['start', '--max-projects', 'many'])).code).toBe(2)
-    expect((await run(['start', '--project-ttl', 'soon'])).code).toBe(2)
-    expect((await run(['start', '--in-memory', '--port', '0', '--control-token', 'short'])).code).toBe(1)
+    expect(help.output).toContain('--log-format')
+    const version = await run(['--version'])
+    expect(version.code).toBe(0)
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8'))
+    expect(version.output).toBe(`appwrite-emulator ${pkg.version} (Appwrite client API 1.5.11)\n`)
+    expect((await run(['-v'])).output).toBe(version.output)
+  })
+
+  it('exits 1 with one line for an unusable --data and for a busy port, suggesting --port 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awe-data-'))
+    const file = join(dir, 'a-file')
+    writeFileSync(file, 'x')
+    for (const [args, env, source] of [
+      [['start', '--port', '0', '--data', file], {}, '--data'],
+      [['start', '--port', '0'], { APPWRITE_EMULATOR_DATA: join(file, 'below') }, 'APPWRITE_EMULATOR_DATA'],
+    ] as const) {
+      const { code, output } = await run([...args], env)
+      expect(code).toBe(1)
+      expect(output.trim().split('\n')).toHaveLength(1)
+      expect(output).toContain(`(${source}): it (or a folder above it) is a file, not a folder; name another with --data, or use --in-memory`)
+    }
+    const first = await start(['start', '--port', '0', '--in-memory'])
+    const port = new URL(first.url).port
+    const busy = await run(['start', '--port', port, '--in-memory'])
+    expect(busy.code).toBe(1)
+    expect(busy.output.trim()).toBe(`appwrite-emulator: cannot listen on 127.0.0.1:${port} (--port): the port is in use; stop what holds it, or pass --port 0 for a free one`)
+    const busyEnv = await run(['start', '--in-memory'], { APPWRITE_EMULATOR_PORT: port })
+    expect(busyEnv.output).toContain(`(APPWRITE_EMULATOR_PORT): the port is in use`)
+  })
+
+  it('logs JSON lines when not on a terminal, and readable lines with --log-format pretty', async () => {
+    const { url, output } = await start(['start', '--port', '0', '--in-memory', '--log-format', 'pretty'])
+    await fetch(`${url}/account`, { headers: { 'x-appwrite-project': 'p1' } })
+    for (let i = 0; i < 50 && !output().includes('/v1/account'); i++) await new Promise((r) => setTimeout(r, 20))
+    const line = output().split('\n').find((l) => l.includes('/v1/account'))!
+    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/v1\/account 401 [\d.]+ms$/)
+    expect(output()).not.toContain('"level"')
   })
 
   it('guards the control API with --control-token', async () => {
