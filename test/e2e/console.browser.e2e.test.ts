@@ -1,0 +1,163 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { startEmulator, type RunningEmulator } from '../../src/index.js'
+import { databasesConfig } from '../../src/services/databases/testing/fixture.js'
+import { buildConsole } from '../../scripts/build-console.mjs'
+import { chromiumStatus, launchChromium, type BrowserProfile } from '../harness/browser.js'
+import { sdkUser } from '../harness/sdk.js'
+
+/**
+ * The web console (issue 19) in headless Chromium: the explorer lists the route table's 95 operations and runs
+ * them live as a guest and as a user; a document created through the official SDK shows in the documents table
+ * without a reload; an email of the outbox opens in its frame and its link is followed. Screenshots of each view
+ * at 1280×800 and 390×844 go to /tmp/console-*.png.
+ */
+
+const status = chromiumStatus()
+const PROJECT = 'ConsoleE2e'
+const SIZES = { wide: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } }
+
+let emulator: RunningEmulator
+let browser: BrowserProfile
+let page: Page
+let origin: string
+
+beforeAll(async () => {
+  if (!status.run) return
+  // The console is served from the package's dist/console, which this build refreshes (npm run build does too).
+  const sizes = await buildConsole()
+  expect(Object.values(sizes).reduce((n, s) => n + s.brotli, 0)).toBeLessThan(300 * 1024)
+  const dir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-console-'))
+  writeFileSync(join(dir, 'appwrite.json'), JSON.stringify(databasesConfig))
+  emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent', config: join(dir, 'appwrite.json') })
+  origin = emulator.url.replace(/\/v1$/, '')
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  await page.setViewportSize(SIZES.wide)
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await emulator?.stop()
+})
+
+async function run(op: string, fields: Record<string, string>): Promise<{ status: number; body: any }> {
+  await page.click(`[data-operation="${op}"]`)
+  await page.waitForSelector(`[data-current-operation="${op}"]`)
+  for (const [name, value] of Object.entries(fields)) await page.fill(`#param-${name}`, value)
+  const before = await page.locator('[data-testid=response-status]').count()
+  await page.click('[data-testid=run]:not([disabled])')
+  if (before) await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.hasAttribute('disabled'))
+  await page.waitForSelector('[data-testid=response-status]')
+  await page.waitForFunction(() => document.querySelector('[data-testid=run]')?.textContent?.startsWith('Run'))
+  const statusText = await page.textContent('[data-testid=response-status]')
+  const body = JSON.parse((await page.textContent('[data-testid=response-body]')) ?? 'null')
+  return { status: Number(statusText), body }
+}
+
+async function shoot(name: string) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport)
+    await page.screenshot({ path: `/tmp/console-${name}-${size}.png`, fullPage: false })
+  }
+  await page.setViewportSize(SIZES.wide)
+}
+
+describe.skipIf(!status.run)('web console in Chromium', () => {
+  it('redirects / to the console, served with its content types and cache headers, from this origin only', async () => {
+    const foreign: string[] = []
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url())
+    })
+    const response = await page.goto(`${origin}/`)
+    expect(page.url()).toBe(`${origin}/console`)
+    expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8')
+    expect(response?.headers()['cache-control']).toBe('no-cache')
+    const script = await page.getAttribute('script[type=module]', 'src')
+    const asset = await fetch(`${origin}${script}`, { headers: { 'accept-encoding': 'br' } })
+    expect([asset.headers.get('content-type'), asset.headers.get('cache-control')]).toEqual(['text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'])
+    await page.waitForSelector('[data-operation]')
+    expect(foreign).toEqual([])
+  })
+
+  it('lists the 95 operations, searchable, and runs sign-up, sign-in and account.get as guest then user', async () => {
+    await page.fill('#project', PROJECT)
+    await page.click('.project-picker button[type=submit]')
+    await page.waitForFunction((p) => location.hash.startsWith(`#/${p}/`), PROJECT)
+    expect(await page.locator('[data-operation]').count()).toBe(95)
+    await page.fill('#op-search', 'email session')
+    expect(await page.locator('[data-operation]').count()).toBeLessThan(10)
+    await page.fill('#op-search', '')
+
+    const created = await run('account.create', { userId: 'unique()', email: 'ada@example.test', password: 'ada-password-1', name: 'Ada' })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ email: 'ada@example.test', name: 'Ada' })
+    const userId = created.body.$id as string
+
+    const session = await run('account.createEmailPasswordSession', { email: 'ada@example.test', password: 'ada-password-1' })
+    expect(session.status).toBe(201)
+    expect(session.body).toMatchObject({ userId, provider: 'email' })
+    // The sample is filled with the form's values.
+    expect(await page.textContent('[data-testid=sample]')).toContain('ada@example.test')
+
+    const asGuest = await run('account.get', {})
+    expect([asGuest.status, asGuest.body.type]).toEqual([401, 'general_unauthorized_scope'])
+    await page.waitForSelector(`#identity option[value="user:${userId}"]`, { state: 'attached' })
+    await page.selectOption('#identity', `user:${userId}`)
+    const asUser = await run('account.get', {})
+    expect(asUser.status).toBe(200)
+    expect(asUser.body).toMatchObject({ $id: userId, email: 'ada@example.test' })
+    await page.click('[role=tab]:has-text("web")')
+    expect(await page.textContent('[data-testid=sample]')).toContain('account.get()')
+    await shoot('explorer')
+  })
+
+  it('shows a document created through the SDK in the documents table without a reload', async () => {
+    await page.click('.tabs a:has-text("Databases")')
+    await page.waitForSelector('table[data-table=documents]')
+    const navigations: string[] = []
+    page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()))
+    const sdk = sdkUser(emulator, PROJECT, { name: 'console-sdk' })
+    try {
+      await new sdk.sdk.Databases(sdk.client).createDocument('main', 'public', 'unique()', { title: 'Live from the SDK', count: 7 })
+    } finally {
+      sdk.close()
+    }
+    await page.waitForSelector('table[data-table=documents] td:has-text("Live from the SDK")', { timeout: 5000 })
+    expect(navigations.filter((u) => !u.includes('#'))).toEqual([])
+    await page.fill('#doc-queries', 'equal("title", ["nothing like it"])')
+    await page.click('.filters button[type=submit]')
+    await page.waitForSelector('table[data-table=documents] tr.empty')
+    await page.fill('#doc-queries', 'greaterThan("count", 5)')
+    await page.click('.filters button[type=submit]')
+    await page.waitForSelector('table[data-table=documents] td:has-text("Live from the SDK")')
+    await shoot('collection')
+  })
+
+  it('opens an email of the outbox in a sandboxed frame and follows its link', async () => {
+    const sdk = sdkUser(emulator, PROJECT, { name: 'console-magic' })
+    try {
+      await sdk.account.createMagicURLToken('unique()', 'grace@example.test', 'http://localhost/landing')
+    } finally {
+      sdk.close()
+    }
+    await page.click('.tabs a:has-text("Outbox")')
+    await page.waitForSelector('table[data-table=messages] td:has-text("grace@example.test")', { timeout: 6000 })
+    await page.click('table[data-table=messages] button.link')
+    const frame = page.frameLocator('[data-testid=email-frame]')
+    expect(await page.getAttribute('[data-testid=email-frame]', 'sandbox')).not.toContain('allow-scripts')
+    const link = frame.locator('a[href^="http://localhost/landing"]').first()
+    const href = await link.getAttribute('href')
+    expect(href).toContain('secret=')
+    await shoot('outbox')
+    // The app's page the link opens (nothing listens on localhost:80 here).
+    await page.context().route('http://localhost/landing**', (route) => route.fulfill({ contentType: 'text/html', body: '<h1>Landed</h1>' }))
+    const [popup] = await Promise.all([page.context().waitForEvent('page'), link.click()])
+    await popup.waitForSelector('h1:has-text("Landed")')
+    expect(popup.url()).toBe(href)
+    await popup.close()
+  })
+})
