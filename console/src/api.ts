@@ -10,7 +10,7 @@ export async function control<T>(path: string, init?: RequestInit): Promise<T> {
 // A control token, when the emulator runs with one, is typed once and kept for this tab only.
 const TOKEN_KEY = 'appwrite-emulator-console-token'
 export const authHeader = (): Record<string, string> => {
-  const token = sessionStorage.getItem(TOKEN_KEY)
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? document.querySelector<HTMLMetaElement>('meta[name=control-token]')?.content
   return token ? { Authorization: `Bearer ${token}` } : {}
 }
 export const setToken = (token: string) => sessionStorage.setItem(TOKEN_KEY, token)

@@ -187,6 +187,7 @@ function Teams({ project, stream }: ViewProps) {
 interface DatabaseRow {
   $id: string
   name: string
+  enabled: boolean
   collections: { $id: string; name: string; documentSecurity: boolean; $permissions: string[]; attributes: { key: string; type: string }[] }[]
 }
 
@@ -209,7 +210,9 @@ function Databases({ project, stream }: ViewProps) {
         {data?.databases.length === 0 && <p class="muted">No databases in appwrite.json.</p>}
         {data?.databases.map((d) => (
           <section key={d.$id}>
-            <h2>{d.name}</h2>
+            <h2>
+              {d.name} {!d.enabled && <span class="muted">(disabled: clients get database_not_found)</span>}
+            </h2>
             <ul class="plain">
               {d.collections.map((c) => (
                 <li key={c.$id}>

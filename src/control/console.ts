@@ -12,7 +12,7 @@ import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import type { ProjectTemplate } from '../config/appwrite-json.js'
 import { controlGuard } from './guard.js'
-import { packageRoot, registerConsoleAssets } from './console-assets.js'
+import { consoleGuard, packageRoot, registerConsoleAssets } from './console-assets.js'
 import { registerConsoleStateRoutes } from './console-state.js'
 import { describeOperations, readSpec, type OperationDescription } from './operations.js'
 
@@ -36,7 +36,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleOptions): 
   const { services, store } = options
   const onRequest = controlGuard(options.controlToken)
   const root = packageRoot()
-  registerConsoleAssets(app, onRequest, options.assetsDir ?? join(root, 'dist', 'console'))
+  registerConsoleAssets(app, options.controlToken, options.assetsDir ?? join(root, 'dist', 'console'))
   registerConsoleStateRoutes(app, services, store, options.template, onRequest)
 
   let operations: OperationDescription[] | undefined
@@ -66,7 +66,8 @@ export function registerConsole(app: FastifyInstance, options: ConsoleOptions): 
     for (const end of streams) end()
     done()
   })
-  app.get<{ Params: { projectId: string } }>('/_emulator/projects/:projectId/events', { onRequest }, async (req, reply) => {
+  // EventSource sends no headers: the stream takes the console's cookie as well.
+  app.get<{ Params: { projectId: string } }>('/_emulator/projects/:projectId/events', { onRequest: consoleGuard(options.controlToken) }, async (req, reply) => {
     const { projectId } = req.params
     if (!isValidKey(projectId)) throw new AppwriteException('project_not_found')
     reply.hijack()

@@ -61,6 +61,7 @@ async function run(op: string, fields: Record<string, string>): Promise<{ status
 async function shoot(name: string) {
   for (const [size, viewport] of Object.entries(SIZES)) {
     await page.setViewportSize(viewport)
+    await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: `/tmp/console-${name}-${size}.png`, fullPage: false })
   }
   await page.setViewportSize(SIZES.wide)
