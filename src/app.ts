@@ -187,7 +187,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerControlRoutes(server, services, options.store, Date.now(), options.controlToken ?? null)
   registerRealtime(server, services, services.realtime, routeTable)
   registerOAuth2Pages(server, services)
-  registerConsole(server, { services, store: options.store, template: options.template, routes: routeTable, controlToken: options.controlToken ?? null, assetsDir: options.consoleAssets })
+  registerConsole(server, { services, store: options.store, template: options.template, clock, routes: routeTable, controlToken: options.controlToken ?? null, assetsDir: options.consoleAssets })
   // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,
   // whose per-request hooks reads do not pay for.
   await server.register(async (writes) => {

@@ -34,7 +34,7 @@ export function Explorer({ project, identities, stream }: Props) {
 
   return (
     <div class="explorer">
-      <aside class="op-list" aria-label="Operations">
+      <aside class="op-list" aria-label="Operations" onKeyDown={moveFocus}>
         <label for="op-search" class="visually-hidden">
           Search operations
         </label>
@@ -62,6 +62,16 @@ export function Explorer({ project, identities, stream }: Props) {
       </section>
     </div>
   )
+}
+
+// Up and down arrows move between the operations of the list, so 95 of them need not be tabbed through.
+function moveFocus(e: KeyboardEvent) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+  const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button[data-operation]')]
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement)
+  if (at < 0) return
+  e.preventDefault()
+  buttons[Math.min(buttons.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))].focus()
 }
 
 interface RunResult {

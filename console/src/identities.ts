@@ -26,6 +26,9 @@ const GUEST: Identity = { key: 'guest', label: 'Guest (no session)', userId: nul
 // Session strings per project and user, kept for this tab.
 const sessions = new Map<string, string>()
 
+/** Drops a user's session string (it was signed out), so the next run mints a new one. */
+export const forgetSession = (project: string, userId: string) => sessions.delete(`${project}/${userId}`)
+
 /** The identities of a project: a guest and each of its users, refreshed when users change. */
 export function useIdentities(project: string, stream: EventStream): Identities {
   const [users, setUsers] = useState<{ $id: string; email: string; name: string }[]>([])

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { control, type ConsoleEvent, type EventStream } from './api.js'
-import type { Identity } from './identities.js'
+import { forgetSession, type Identity } from './identities.js'
 import { Outbox, Topics } from './outbox.js'
 import { toQueryJson } from './lib/queries.js'
 
@@ -119,7 +119,17 @@ interface UserRow {
 }
 
 function Users({ project, stream, onSignInAs }: ViewProps & { onSignInAs(i: Identity): void }) {
-  const { data, error } = useLive<{ users: UserRow[] }>(`${p(project)}/users`, stream, (e) => e.name.startsWith('users.'))
+  const { data, error, reload } = useLive<{ users: UserRow[] }>(`${p(project)}/users`, stream, (e) => e.name.startsWith('users.'))
+  const [failure, setFailure] = useState('')
+  const act = (path: string, init: RequestInit, signedOut?: string) =>
+    control(`${p(project)}${path}`, init).then(
+      () => {
+        if (signedOut) forgetSession(project, signedOut)
+        setFailure('')
+        reload()
+      },
+      (e: Error) => setFailure(e.message),
+    )
   const rows = (data?.users ?? []).map((u) => [
     <code>{u.$id}</code>,
     u.name,
@@ -143,13 +153,21 @@ function Users({ project, stream, onSignInAs }: ViewProps & { onSignInAs(i: Iden
       <p>targets: {u.targets.map((t) => `${t.providerType} ${t.identifier}`).join(', ') || 'none'}</p>
       <p>prefs: {json(u.prefs)}</p>
     </details>,
-    <button type="button" onClick={() => onSignInAs({ key: `user:${u.$id}`, label: u.email, userId: u.$id })}>
-      Sign in as
-    </button>,
+    <span class="actions">
+      <button type="button" onClick={() => onSignInAs({ key: `user:${u.$id}`, label: u.email, userId: u.$id })} aria-label={`Sign in as ${u.email || u.$id}`}>
+        Sign in as
+      </button>
+      <button type="button" onClick={() => act(`/users/${encodeURIComponent(u.$id)}/status`, { method: 'PATCH', body: JSON.stringify({ status: !u.status }), headers: { 'Content-Type': 'application/json' } })}>
+        {u.status ? 'Block' : 'Unblock'}
+      </button>
+      <button type="button" disabled={u.sessions.length === 0} onClick={() => act(`/users/${encodeURIComponent(u.$id)}/sessions`, { method: 'DELETE' }, u.$id)}>
+        Sign out everywhere
+      </button>
+    </span>,
   ])
   return (
     <>
-      <ErrorLine error={error} />
+      <ErrorLine error={error || failure} />
       <Table name="users" caption={`Users of ${project}`} columns={['ID', 'Name', 'Email', 'Status', 'Labels', 'Sessions', 'MFA', 'More', '']} rows={rows} empty="No users yet." />
     </>
   )

@@ -111,6 +111,23 @@ describe('console control routes', () => {
     expect(alice).not.toHaveProperty('passwordHash')
   })
 
+  it('block and unblock a user, and sign them out everywhere', async () => {
+    const cookie = await app.signIn(USERS.alice)
+    const url = '/_emulator/projects/test-project/users/alice/status'
+    const bad = await app.request({ method: 'PATCH', url, body: { status: 'no' } })
+    expect([bad.status, bad.body.type]).toEqual([400, 'general_argument_invalid'])
+    expect((await app.request({ method: 'PATCH', url: '/_emulator/projects/test-project/users/nobody/status', body: { status: false } })).body.type).toBe('user_not_found')
+    const blocked = await app.request({ method: 'PATCH', url, body: { status: false } })
+    expect([blocked.status, blocked.body.status]).toEqual([200, false])
+    const refused = await app.request({ method: 'GET', url: '/v1/account', cookie })
+    expect([refused.status, refused.body.type]).toEqual([401, 'user_blocked'])
+    expect((await app.request({ method: 'PATCH', url, body: { status: true } })).body.status).toBe(true)
+    expect((await app.request({ method: 'GET', url: '/v1/account', cookie })).status).toBe(200)
+    const out = await app.request({ method: 'DELETE', url: '/_emulator/projects/test-project/users/alice/sessions' })
+    expect(out.status).toBe(204)
+    expect((await app.request({ method: 'GET', url: '/v1/account', cookie })).status).toBe(401)
+  })
+
   it('list every document whatever its permissions, filtered by 1.5 queries; bad queries and collections answer their errors', async () => {
     const cookie = await app.signIn(USERS.bob)
     const created = await app.request({ method: 'POST', url: '/v1/databases/main/collections/private/documents', cookie, body: { documentId: 'secret-note', data: { note: 'only bob' } } })

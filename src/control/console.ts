@@ -3,23 +3,23 @@ import type { FastifyInstance } from 'fastify'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import { isValidKey } from '../domain/ids.js'
 import { sendJson } from '../http/respond.js'
-import { clientInfo } from '../http/client-info.js'
-import { resolveCaller } from '../core/resolve-caller.js'
-import { encodeSession } from '../core/session-transport.js'
 import type { RouteDefinition } from '../core/route.js'
 import { deliveryOf } from '../realtime/channels.js'
 import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import type { ProjectTemplate } from '../config/appwrite-json.js'
+import type { Clock } from '../domain/dates.js'
 import { controlGuard } from './guard.js'
 import { consoleGuard, packageRoot, registerConsoleAssets } from './console-assets.js'
 import { registerConsoleStateRoutes } from './console-state.js'
+import { registerConsoleUserRoutes } from './console-users.js'
 import { describeOperations, readSpec, type OperationDescription } from './operations.js'
 
 export interface ConsoleOptions {
   services: Services
   store: Store
   template: ProjectTemplate
+  clock: Clock
   routes: readonly RouteDefinition<any>[]
   controlToken: string | null
   /** The built single-page app (default: the package's `dist/console`). */
@@ -38,25 +38,13 @@ export function registerConsole(app: FastifyInstance, options: ConsoleOptions): 
   const root = packageRoot()
   registerConsoleAssets(app, options.controlToken, options.assetsDir ?? join(root, 'dist', 'console'))
   registerConsoleStateRoutes(app, services, store, options.template, onRequest)
+  registerConsoleUserRoutes(app, services, store, options.clock, onRequest)
 
   let operations: OperationDescription[] | undefined
   app.get('/_emulator/operations', { onRequest }, async (_req, reply) => {
     operations ??= describeOperations(options.routes, readSpec(options.specFile ?? join(root, '..', 'shared', 'appwrite-1.5', 'client-openapi3.json')))
     reply.header('Cache-Control', 'no-cache')
     return sendJson(reply, { total: operations.length, operations })
-  })
-
-  // A session for any user of the project, as the server SDK's `users.createSession` makes one (provider
-  // `server`), so the explorer can run operations as that user. The secret goes back once, in the session string
-  // the client API reads from `X-Appwrite-Session`.
-  app.post<{ Params: { projectId: string; userId: string } }>('/_emulator/projects/:projectId/users/:userId/sessions', { onRequest }, async (req, reply) => {
-    const { caller } = await resolveCaller({ headers: { 'x-appwrite-project': req.params.projectId }, client: clientInfo(req), input: {} }, services)
-    const user = await store.users.get(caller.project.id, req.params.userId)
-    if (!user) throw new AppwriteException('user_not_found')
-    const issued = await store.transaction(() => services.sessions.create(caller, user, { provider: 'server', providerUid: '', factors: ['server'] }))
-    await services.sessions.announceCreated(caller, issued)
-    reply.code(201)
-    return sendJson(reply, { session: issued.model, userId: user.id, value: encodeSession(user.id, issued.secret) })
   })
 
   // Server-sent events: every bus event of the project with the realtime channels it goes out on, so the console

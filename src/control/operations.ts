@@ -21,6 +21,9 @@ export interface ParamDescription {
   values?: string[]
   /** From the spec when it is present. */
   description?: string
+  /** The SDKs' enum type of a whitelist param (`ImageFormat`), and its members' names when they differ from the values. */
+  enumName?: string
+  enumKeys?: string[]
   example?: unknown
 }
 
@@ -60,13 +63,32 @@ export function paramType(rule: string): { type: ParamType; values?: string[] } 
   return { type: 'string' }
 }
 
+interface SpecProperty {
+  description?: string
+  'x-example'?: unknown
+  'x-enum-name'?: string
+  'x-enum-keys'?: string[]
+  items?: SpecProperty
+}
+
+type SpecParam = { description?: string; example?: unknown; enumName?: string; enumKeys?: string[] }
+
+function specParam(prop: SpecProperty | undefined, description?: string): SpecParam {
+  const enumOf = prop?.['x-enum-name'] ? prop : prop?.items
+  return {
+    description: description ?? prop?.description,
+    example: prop?.['x-example'],
+    ...(enumOf?.['x-enum-name'] ? { enumName: enumOf['x-enum-name'], enumKeys: enumOf['x-enum-keys'] ?? [] } : {}),
+  }
+}
+
 /** The official client spec's operations by `METHOD path`, or an empty map when the spec is not beside the package. */
 export interface SpecOperation {
   summary?: string
   description?: string
   responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string; oneOf?: { $ref?: string }[] } }> }>
-  parameters?: { name: string; description?: string; schema?: { 'x-example'?: unknown } }[]
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { description?: string; 'x-example'?: unknown }> } }> }
+  parameters?: { name: string; description?: string; schema?: SpecProperty }[]
+  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, SpecProperty> } }> }
 }
 
 export function readSpec(file: string): Map<string, SpecOperation> {
@@ -86,14 +108,14 @@ export function readSpec(file: string): Map<string, SpecOperation> {
 const specPath = (path: string) => path.replace(/:(\w+)/g, '{$1}')
 
 function specFacts(op: SpecOperation | undefined) {
-  if (!op) return { summary: null, description: null, responseModel: null, status: null, params: new Map<string, { description?: string; example?: unknown }>() }
+  if (!op) return { summary: null, description: null, responseModel: null, status: null, params: new Map<string, SpecParam>() }
   const [status, response] = Object.entries(op.responses ?? {})[0] ?? []
   const schema = response?.content ? Object.values(response.content)[0]?.schema : undefined
   const ref = schema?.$ref ?? schema?.oneOf?.map((s) => s.$ref).join(' | ')
-  const params = new Map<string, { description?: string; example?: unknown }>()
-  for (const p of op.parameters ?? []) params.set(p.name, { description: p.description, example: p.schema?.['x-example'] })
+  const params = new Map<string, SpecParam>()
+  for (const p of op.parameters ?? []) params.set(p.name, specParam(p.schema, p.description))
   for (const content of Object.values(op.requestBody?.content ?? {})) {
-    for (const [name, prop] of Object.entries(content.schema?.properties ?? {})) params.set(name, { description: prop.description, example: prop['x-example'] })
+    for (const [name, prop] of Object.entries(content.schema?.properties ?? {})) params.set(name, specParam(prop))
   }
   return {
     summary: op.summary ?? null,
@@ -133,6 +155,7 @@ export function describeOperations(routes: readonly RouteDefinition<any>[], spec
         rule,
         ...(fromSpec?.description ? { description: fromSpec.description } : {}),
         ...(fromSpec?.example !== undefined ? { example: fromSpec.example } : {}),
+        ...(fromSpec?.enumName ? { enumName: fromSpec.enumName, enumKeys: fromSpec.enumKeys } : {}),
       }
     })
     const [namespace, name] = route.operation.split('.')

@@ -119,6 +119,27 @@ describe('explorer samples', () => {
   })
 })
 
+describe('enum samples', () => {
+  // A slice of the spec as Appwrite publishes it: the SDKs' enum type of a whitelist param.
+  const spec = new Map([['GET /v1/storage/buckets/{bucketId}/files/{fileId}/preview', { parameters: [{ name: 'gravity', schema: { 'x-enum-name': 'ImageGravity', 'x-enum-keys': [] } }, { name: 'output', schema: { 'x-enum-name': 'ImageFormat', 'x-enum-keys': [] } }] }]])
+  const preview = describeOperations(routeTable, spec).find((o) => o.operation === 'storage.getFilePreview')!
+
+  it('use each SDK\'s enum member names and import the enum', () => {
+    const r = prepareRequest(preview, { bucketId: 'b', fileId: 'f', gravity: 'top-left', output: 'png' }, { project: 'demo', session: null })
+    if (!r.ok) throw new Error('invalid')
+    const s = samples(preview, r.request, target)
+    expect(s.web).toContain("import { Client, Storage, ImageGravity, ImageFormat } from 'appwrite'")
+    expect(s.web).toContain('ImageGravity.TopLeft')
+    expect(s.web).toContain('ImageFormat.Png')
+    expect(s.flutter).toContain('gravity: ImageGravity.topLeft,')
+    expect(s.flutter).toContain("import 'package:appwrite/enums.dart';")
+    expect(s.apple).toContain('output: ImageFormat.png')
+    expect(s.android).toContain('gravity = ImageGravity.TOP_LEFT')
+    expect(s.android).toContain('import io.appwrite.enums.ImageFormat')
+    expect(s.curl).toContain('gravity=top-left')
+  })
+})
+
 describe('query shorthand and links', () => {
   it('write the SDK helpers\' shorthand as 1.5 JSON queries, leaving JSON and nonsense as they are', () => {
     expect(toQueryJson('equal("title", ["Dune"])')).toBe('{"method":"equal","attribute":"title","values":["Dune"]}')

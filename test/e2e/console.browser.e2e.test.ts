@@ -161,4 +161,29 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     expect(popup.url()).toBe(href)
     await popup.close()
   })
+
+  it('labels every control, moves through operations with the arrow keys, and follows the system dark setting', async () => {
+    for (const view of ['explorer', 'users', 'databases', 'outbox']) {
+      await page.goto(`${origin}/console#/${PROJECT}/${view}`)
+      await page.waitForSelector(view === 'explorer' ? '[data-operation]' : 'table[data-table]')
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')].filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML),
+      )
+      expect([view, unlabelled]).toEqual([view, []])
+    }
+    await page.goto(`${origin}/console#/${PROJECT}/explorer`)
+    await page.focus('[data-operation="account.create"]')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-operation'))).toBe('account.get')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[data-current-operation="account.get"]')
+    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    expect(dark).not.toBe(light)
+    await page.click('.tabs a:has-text("Users")')
+    await page.waitForSelector('table[data-table=users] td:has-text("ada@example.test")')
+    await shoot('users-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+  })
 })

@@ -54,6 +54,29 @@ const kotlinLiteral: Literal = (v) => {
   return String(v)
 }
 
+const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean)
+const cap = (w: string) => w[0].toUpperCase() + w.slice(1).toLowerCase()
+
+/** How each SDK names an enum member, after the SDK generator: `top-left` is `TopLeft`, `topLeft`, `topLeft`, `TOP_LEFT`. */
+export const ENUM_MEMBER: Record<Exclude<SampleLanguage, 'curl'>, (key: string) => string> = {
+  web: (k) => words(k).map(cap).join(''),
+  flutter: (k) => words(k).map((w, i) => (i ? cap(w) : w.toLowerCase())).join(''),
+  apple: (k) => words(k).map((w, i) => (i ? cap(w) : w.toLowerCase())).join(''),
+  android: (k) => words(k).map((w) => w.toUpperCase()).join('_'),
+}
+
+/** The enum member for a whitelist param's value (`ImageFormat.Png`), or null when the spec named no enum. */
+function enumLiteral(op: OperationDescription, name: string, value: unknown, language: Exclude<SampleLanguage, 'curl'>): string | null {
+  const param = op.params.find((p) => p.name === name)
+  if (!param?.enumName || typeof value !== 'string' || !param.values) return null
+  const at = param.values.indexOf(value)
+  if (at < 0) return null
+  return `${param.enumName}.${ENUM_MEMBER[language](param.enumKeys?.[at] || value)}`
+}
+
+/** The enum types a call uses, for its imports. */
+const enumsUsed = (op: OperationDescription, args: Record<string, unknown>) => [...new Set(op.params.filter((p) => p.enumName && p.name in args).map((p) => p.enumName!))]
+
 /** The arguments given, in the route's order; the web SDK is positional, so a gap before a given one is `undefined`. */
 function givenArgs(op: OperationDescription, args: Record<string, unknown>): [string, unknown][] {
   return op.params.filter((p) => p.name in args).map((p) => [p.name, args[p.name]])
@@ -70,10 +93,10 @@ const FILE = {
 export function webSample(op: OperationDescription, request: PreparedRequest, target: SampleTarget): string {
   const names = op.params.map((p) => p.name)
   const last = Math.max(-1, ...names.map((n, i) => (n in request.args ? i : -1)))
-  const positional = names.slice(0, last + 1).map((n) => (n === request.fileParam ? FILE.web : n in request.args ? jsLiteral(request.args[n]) : 'undefined'))
+  const positional = names.slice(0, last + 1).map((n) => (n === request.fileParam ? FILE.web : n in request.args ? enumLiteral(op, n, request.args[n], 'web') ?? jsLiteral(request.args[n]) : 'undefined'))
   const service = op.namespace
   return [
-    `import { Client, ${serviceClass(service)} } from 'appwrite'`,
+    `import { ${['Client', serviceClass(service), ...enumsUsed(op, request.args)].join(', ')} } from 'appwrite'`,
     '',
     `const client = new Client().setEndpoint(${jsLiteral(target.endpoint)}).setProject(${jsLiteral(target.project)})`,
     `const ${service} = new ${serviceClass(service)}(client)`,
@@ -85,9 +108,10 @@ export function webSample(op: OperationDescription, request: PreparedRequest, ta
 
 /** The Flutter SDK (appwrite 12, for 1.5) call, with named arguments. */
 export function flutterSample(op: OperationDescription, request: PreparedRequest, target: SampleTarget): string {
-  const args = givenArgs(op, request.args).map(([n, v]) => `  ${n}: ${n === request.fileParam ? FILE.flutter : dartLiteral(v)},`)
+  const args = givenArgs(op, request.args).map(([n, v]) => `  ${n}: ${n === request.fileParam ? FILE.flutter : enumLiteral(op, n, v, 'flutter') ?? dartLiteral(v)},`)
   return [
     "import 'package:appwrite/appwrite.dart';",
+    ...(enumsUsed(op, request.args).length ? ["import 'package:appwrite/enums.dart';"] : []),
     '',
     `final client = Client().setEndpoint(${dartLiteral(target.endpoint)}).setProject(${dartLiteral(target.project)});`,
     `final ${op.namespace} = ${serviceClass(op.namespace)}(client);`,
@@ -98,9 +122,10 @@ export function flutterSample(op: OperationDescription, request: PreparedRequest
 
 /** The Apple SDK (Swift, 5.x for 1.5) call, with labelled arguments. */
 export function appleSample(op: OperationDescription, request: PreparedRequest, target: SampleTarget): string {
-  const args = givenArgs(op, request.args).map(([n, v]) => `    ${n}: ${n === request.fileParam ? FILE.apple : swiftLiteral(v)}`)
+  const args = givenArgs(op, request.args).map(([n, v]) => `    ${n}: ${n === request.fileParam ? FILE.apple : enumLiteral(op, n, v, 'apple') ?? swiftLiteral(v)}`)
   return [
     'import Appwrite',
+    ...(enumsUsed(op, request.args).length ? ['import AppwriteEnums'] : []),
     '',
     `let client = Client().setEndpoint(${swiftLiteral(target.endpoint)}).setProject(${swiftLiteral(target.project)})`,
     `let ${op.namespace} = ${serviceClass(op.namespace)}(client)`,
@@ -111,10 +136,11 @@ export function appleSample(op: OperationDescription, request: PreparedRequest, 
 
 /** The Android SDK (Kotlin, 5.x for 1.5) call, with named arguments, from a coroutine. */
 export function androidSample(op: OperationDescription, request: PreparedRequest, target: SampleTarget): string {
-  const args = givenArgs(op, request.args).map(([n, v]) => `    ${n} = ${n === request.fileParam ? FILE.android : kotlinLiteral(v)}`)
+  const args = givenArgs(op, request.args).map(([n, v]) => `    ${n} = ${n === request.fileParam ? FILE.android : enumLiteral(op, n, v, 'android') ?? kotlinLiteral(v)}`)
   return [
     'import io.appwrite.Client',
     `import io.appwrite.services.${serviceClass(op.namespace)}`,
+    ...enumsUsed(op, request.args).map((e) => `import io.appwrite.enums.${e}`),
     '',
     `val client = Client(context).setEndpoint(${kotlinLiteral(target.endpoint)}).setProject(${kotlinLiteral(target.project)})`,
     `val ${op.namespace} = ${serviceClass(op.namespace)}(client)`,
