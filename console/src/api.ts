@@ -57,3 +57,18 @@ export class EventStream {
 
 /** The emulator's client API endpoint as this page reaches it. */
 export const endpoint = () => `${location.origin}/v1`
+
+/**
+ * Calls the client API as the console's chosen identity: no cookies, the session (if any) in `X-Appwrite-Session`.
+ * Answers the parsed JSON, or throws Appwrite's error message.
+ */
+export async function asIdentity<T>(project: string, session: string | null, method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'X-Appwrite-Project': project }
+  if (session) headers['X-Appwrite-Session'] = session
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' })
+  const text = await res.text()
+  const parsed = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null
+  if (!res.ok) throw new Error(parsed?.message ? `${res.status} ${parsed.type}: ${parsed.message}` : `${res.status}`)
+  return parsed as T
+}

@@ -104,7 +104,7 @@ function App() {
         ))}
       </nav>
       <main id="main">
-        {tab === 'explorer' ? <Explorer project={project} identities={identities} stream={stream} /> : <StateView tab={tab} project={project} stream={stream} onSignInAs={signInAs} />}
+        {tab === 'explorer' ? <Explorer project={project} identities={identities} stream={stream} /> : <StateView tab={tab} project={project} stream={stream} identities={identities} onSignInAs={signInAs} />}
       </main>
     </div>
   )

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { control, type ConsoleEvent, type EventStream } from './api.js'
-import { forgetSession, type Identity } from './identities.js'
+import { asIdentity, control, type ConsoleEvent, type EventStream } from './api.js'
+import { forgetSession, type Identities, type Identity } from './identities.js'
 import { Outbox, Topics } from './outbox.js'
 import { toQueryJson } from './lib/queries.js'
 
@@ -84,16 +84,16 @@ export const p = (project: string) => `/projects/${encodeURIComponent(project)}`
 const json = (v: unknown) => <code class="json">{JSON.stringify(v)}</code>
 export const ErrorLine = ({ error }: { error: string }) => (error ? <p role="alert" class="error">{error}</p> : null)
 
-export function StateView({ tab, project, stream, onSignInAs }: ViewProps & { tab: StateTab; onSignInAs(i: Identity): void }) {
+export function StateView({ tab, project, stream, identities, onSignInAs }: ViewProps & { tab: StateTab; identities: Identities; onSignInAs(i: Identity): void }) {
   switch (tab) {
     case 'users':
       return <Users project={project} stream={stream} onSignInAs={onSignInAs} />
     case 'teams':
       return <Teams project={project} stream={stream} />
     case 'databases':
-      return <Databases project={project} stream={stream} />
+      return <Databases project={project} stream={stream} identities={identities} />
     case 'storage':
-      return <Storage project={project} stream={stream} />
+      return <Storage project={project} stream={stream} identities={identities} />
     case 'functions':
       return <Functions project={project} stream={stream} />
     case 'outbox':
@@ -216,7 +216,7 @@ interface DocumentRow {
   [key: string]: unknown
 }
 
-function Databases({ project, stream }: ViewProps) {
+function Databases({ project, stream, identities }: ViewProps & { identities: Identities }) {
   const { data, error } = useLive<{ databases: DatabaseRow[] }>(`${p(project)}/databases`, stream, () => false)
   const [chosen, setChosen] = useState<{ databaseId: string; collectionId: string } | null>(null)
   const first = data?.databases.find((d) => d.collections.length)
@@ -243,12 +243,12 @@ function Databases({ project, stream }: ViewProps) {
           </section>
         ))}
       </nav>
-      {current && <Documents key={`${current.databaseId}/${current.collectionId}`} project={project} stream={stream} {...current} collection={data!.databases.find((d) => d.$id === current.databaseId)!.collections.find((c) => c.$id === current.collectionId)!} />}
+      {current && <Documents key={`${current.databaseId}/${current.collectionId}`} project={project} stream={stream} identities={identities} {...current} collection={data!.databases.find((d) => d.$id === current.databaseId)!.collections.find((c) => c.$id === current.collectionId)!} />}
     </div>
   )
 }
 
-function Documents({ project, stream, databaseId, collectionId, collection }: ViewProps & { databaseId: string; collectionId: string; collection: DatabaseRow['collections'][number] }) {
+function Documents({ project, stream, identities, databaseId, collectionId, collection }: ViewProps & { identities: Identities; databaseId: string; collectionId: string; collection: DatabaseRow['collections'][number] }) {
   const [draft, setDraft] = useState('')
   const [queries, setQueries] = useState<string[]>([])
   const [open, setOpen] = useState<DocumentRow | null>(null)
@@ -285,17 +285,56 @@ function Documents({ project, stream, databaseId, collectionId, collection }: Vi
       </form>
       <ErrorLine error={error} />
       <Table name="documents" caption={`Documents of ${collection.name}`} columns={['$id', ...keys, 'Permissions', 'Created']} rows={rows} empty="No documents match." />
-      {open && (
-        <div class="doc-json" role="region" aria-label={`Document ${open.$id}`}>
-          <h3>
-            {open.$id} <button type="button" onClick={() => setOpen(null)}>Close</button>
-          </h3>
-          <label for="doc-json">Document JSON</label>
-          <textarea id="doc-json" rows={12} readOnly value={JSON.stringify(open, null, 2)} />
-          <p class="muted">Edit a document through the API explorer (databases.updateDocument) as a user allowed to.</p>
-        </div>
-      )}
+      {open && <DocumentEditor key={open.$id} document={open} project={project} identities={identities} path={`/v1/databases/${databaseId}/collections/${collectionId}/documents/${encodeURIComponent(open.$id)}`} onClose={() => setOpen(null)} />}
     </section>
+  )
+}
+
+/**
+ * A document's values and permissions as JSON, saved through the client API (`databases.updateDocument`) as the
+ * identity the console runs as, so a save is refused exactly as that user's would be.
+ */
+function DocumentEditor({ document, project, identities, path, onClose }: { document: DocumentRow; project: string; identities: Identities; path: string; onClose(): void }) {
+  const data = Object.fromEntries(Object.entries(document).filter(([k]) => !k.startsWith('$')))
+  const [text, setText] = useState(JSON.stringify(data, null, 2))
+  const [permissions, setPermissions] = useState(document.$permissions.join('\n'))
+  const [outcome, setOutcome] = useState('')
+  async function save(e: Event) {
+    e.preventDefault()
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      return setOutcome('The data is not valid JSON.')
+    }
+    const perms = permissions.split('\n').map((s) => s.trim()).filter(Boolean)
+    try {
+      const session = await identities.session()
+      await asIdentity(project, session, 'PATCH', path, { data: parsed, permissions: perms })
+      setOutcome(`Saved as ${identities.current.userId ?? 'guest'}.`)
+    } catch (error) {
+      setOutcome((error as Error).message)
+    }
+  }
+  return (
+    <form class="doc-json" aria-label={`Document ${document.$id}`} onSubmit={save}>
+      <h3>
+        {document.$id} <button type="button" onClick={onClose}>Close</button>
+      </h3>
+      <p class="muted">
+        Created {document.$createdAt} · updated {String(document.$updatedAt)} · permissions: <Roles permissions={document.$permissions} />
+      </p>
+      <label for="doc-json">Data (JSON)</label>
+      <textarea id="doc-json" rows={10} value={text} onInput={(e) => setText(e.currentTarget.value)} spellcheck={false} />
+      <label for="doc-permissions">Permissions, one per line</label>
+      <textarea id="doc-permissions" rows={3} value={permissions} onInput={(e) => setPermissions(e.currentTarget.value)} spellcheck={false} />
+      <p>
+        <button type="submit" class="primary">
+          Save as {identities.current.userId ?? 'guest'}
+        </button>{' '}
+        <span role="status">{outcome}</span>
+      </p>
+    </form>
   )
 }
 
@@ -331,21 +370,37 @@ interface FileRow {
   $createdAt: string
 }
 
-function Storage({ project, stream }: ViewProps) {
+function Storage({ project, stream, identities }: ViewProps & { identities: Identities }) {
   const { data, error } = useLive<{ buckets: BucketRow[] }>(`${p(project)}/buckets`, stream, (e) => e.channels.includes('files'))
   const [chosen, setChosen] = useState<string | null>(null)
   const bucketId = chosen ?? data?.buckets[0]?.$id ?? null
   const files = useLive<{ files: FileRow[] }>(bucketId ? `${p(project)}/buckets/${bucketId}/files` : null, stream, (e) => e.channels.includes(`buckets.${bucketId}.files`))
+  const [failure, setFailure] = useState('')
   const file = (f: FileRow, route: string, extra = '') => `/v1/storage/buckets/${f.bucketId}/files/${f.$id}/${route}?project=${encodeURIComponent(project)}${extra}`
   const rows = (files.data?.files ?? []).map((f) => [
-    // Thumbnails come from the preview route, so they show what a guest may read (deviation: no admin preview).
-    <img src={file(f, 'preview', '&width=64&height=64')} alt={`${f.name} preview`} width={48} height={48} loading="lazy" onError={(e) => e.currentTarget.classList.add('broken')} />,
+    <Thumbnail url={file(f, 'preview', '&width=96&height=96')} name={f.name} project={project} identities={identities} />,
     <code>{f.$id}</code>,
     f.name,
     f.mimeType,
     `${f.sizeOriginal} B`,
     <Roles permissions={f.$permissions} />,
-    <a href={file(f, 'download')}>download</a>,
+    <span class="actions">
+      <a href={file(f, 'download')}>download</a>
+      <button
+        type="button"
+        onClick={async () => {
+          if (!confirm(`Delete ${f.name} as ${identities.current.userId ?? 'guest'}?`)) return
+          try {
+            await asIdentity(project, await identities.session(), 'DELETE', `/v1/storage/buckets/${f.bucketId}/files/${f.$id}`)
+            setFailure('')
+          } catch (error) {
+            setFailure((error as Error).message)
+          }
+        }}
+      >
+        Delete
+      </button>
+    </span>,
   ])
   return (
     <div class="split">
@@ -363,11 +418,37 @@ function Storage({ project, stream }: ViewProps) {
         {data?.buckets.length === 0 && <p class="muted">No buckets in appwrite.json.</p>}
       </nav>
       <section class="pane">
-        <ErrorLine error={files.error} />
+        <ErrorLine error={files.error || failure} />
+        <p class="muted">Previews, downloads and deletes run as {identities.current.userId ?? 'a guest'} (the “Run as” identity).</p>
         <Table name="files" caption={`Files of ${bucketId ?? 'no bucket'}`} columns={['', 'ID', 'Name', 'Type', 'Size', 'Permissions', '']} rows={rows} empty="No files." />
       </section>
     </div>
   )
+}
+
+/** A file's preview from the preview route, fetched as the chosen identity (an image tag cannot send its session). */
+function Thumbnail({ url, name, project, identities }: { url: string; name: string; project: string; identities: Identities }) {
+  const [src, setSrc] = useState<string | null>(null)
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    let objectUrl: string | null = null
+    let live = true
+    identities
+      .session()
+      .then((session) => fetch(url, { headers: session ? { 'X-Appwrite-Session': session } : {}, credentials: 'omit' }))
+      .then(async (res) => {
+        if (!res.ok) throw new Error(String(res.status))
+        objectUrl = URL.createObjectURL(await res.blob())
+        if (live) setSrc(objectUrl)
+      })
+      .catch(() => live && setFailed(true))
+    return () => {
+      live = false
+      if (objectUrl) URL.revokeObjectURL(objectUrl)
+    }
+  }, [url, identities.current.key])
+  if (failed) return <span class="muted">no preview for {identities.current.userId ?? 'guest'}</span>
+  return src ? <img src={src} alt={`${name} preview`} width={48} height={48} /> : <span class="muted">…</span>
 }
 
 interface ExecutionRow {

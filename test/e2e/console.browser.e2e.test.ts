@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import sharp from 'sharp'
 import { startEmulator, type RunningEmulator } from '../../src/index.js'
 import { databasesConfig } from '../../src/services/databases/testing/fixture.js'
 import { buildConsole } from '../../scripts/build-console.mjs'
@@ -31,7 +32,8 @@ beforeAll(async () => {
   const sizes = await buildConsole()
   expect(Object.values(sizes).reduce((n, s) => n + s.brotli, 0)).toBeLessThan(300 * 1024)
   const dir = mkdtempSync(join(tmpdir(), 'appwrite-emulator-console-'))
-  writeFileSync(join(dir, 'appwrite.json'), JSON.stringify(databasesConfig))
+  const pics = { $id: 'pics', name: 'Pictures', $permissions: ['create("any")', 'read("any")'], fileSecurity: false }
+  writeFileSync(join(dir, 'appwrite.json'), JSON.stringify({ ...databasesConfig, buckets: [pics] }))
   emulator = await startEmulator({ port: 0, inMemory: true, logLevel: 'silent', config: join(dir, 'appwrite.json') })
   origin = emulator.url.replace(/\/v1$/, '')
   browser = await launchChromium()
@@ -135,7 +137,30 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     await page.fill('#doc-queries', 'greaterThan("count", 5)')
     await page.click('.filters button[type=submit]')
     await page.waitForSelector('table[data-table=documents] td:has-text("Live from the SDK")')
+    // The JSON editor saves through the client API as the chosen identity; the table follows without a reload.
+    await page.click('table[data-table=documents] button.link')
+    const data = JSON.parse(await page.inputValue('#doc-json'))
+    await page.fill('#doc-json', JSON.stringify({ ...data, title: 'Edited in the console' }))
+    await page.click('.doc-json button[type=submit]')
+    await page.waitForSelector('.doc-json [role=status]:has-text("Saved")')
+    await page.waitForSelector('table[data-table=documents] td:has-text("Edited in the console")')
     await shoot('collection')
+  })
+
+  it('lists a file uploaded through the SDK with its thumbnail from the preview route', async () => {
+    await page.click('.tabs a:has-text("Storage")')
+    await page.waitForSelector('table[data-table=files]')
+    const png = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#fd366e' } }).png().toBuffer()
+    const sdk = sdkUser(emulator, PROJECT, { name: 'console-files' })
+    try {
+      await new sdk.sdk.Storage(sdk.client).createFile('pics', 'unique()', new File([png], 'pink.png'))
+    } finally {
+      sdk.close()
+    }
+    await page.waitForSelector('table[data-table=files] td:has-text("pink.png")', { timeout: 5000 })
+    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('table[data-table=files] img')?.naturalWidth ?? 0) > 0)
+    expect(await page.getAttribute('table[data-table=files] img', 'src')).toMatch(/^blob:/)
+    await shoot('files')
   })
 
   it('opens an email of the outbox in a sandboxed frame and follows its link', async () => {
