@@ -1,17 +1,10 @@
 import { useState } from 'preact/hooks'
+import type { EmulatorMessage } from '../../src/main.js'
 import { splitLinks } from './lib/links.js'
 import { ErrorLine, p, Table, useLive, type ViewProps } from './state.js'
 
-interface MessageRow {
-  $id: string
-  $createdAt: string
-  channel: 'email' | 'sms'
-  to: string
-  subject: string
-  text: string
-  html: string
-  data: Record<string, string>
-}
+/** A sent email or SMS as the control API lists it. */
+type MessageRow = EmulatorMessage
 
 /** Text with its links made clickable (they open in a new tab). */
 const linkify = (text: string) =>

@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import { isValidKey } from '../domain/ids.js'
 import { sendJson } from '../http/respond.js'
-import { targetModel, identityModel } from '../domain/models.js'
+import { accountModel, identityModel } from '../domain/models.js'
 import { membershipModel, teamModel } from '../services/teams/models.js'
 import { fileModel } from '../services/storage/buckets.js'
 import type { Services } from '../services/index.js'
 import type { Store } from '../store/types.js'
 import type { ProjectTemplate } from '../config/appwrite-json.js'
+import type { Clock } from '../domain/dates.js'
 import type { ControlGuard } from './guard.js'
 
 type ProjectParams = { Params: { projectId: string } }
@@ -31,7 +32,7 @@ export function queryList(value: unknown): string[] {
  * (filtered by 1.5 queries through the same compiler as the client API), buckets and files, and functions.
  * Reads only: changes go through the client API or the other control routes.
  */
-export function registerConsoleStateRoutes(app: FastifyInstance, services: Services, store: Store, template: ProjectTemplate, onRequest: ControlGuard): void {
+export function registerConsoleStateRoutes(app: FastifyInstance, services: Services, store: Store, template: ProjectTemplate, clock: Clock, onRequest: ControlGuard): void {
 
   app.get('/_emulator/projects', { onRequest }, async (_req, reply) => {
     const ids = await store.projectIds()
@@ -51,7 +52,7 @@ export function registerConsoleStateRoutes(app: FastifyInstance, services: Servi
   app.get<ProjectParams>('/_emulator/projects/:projectId/users', { onRequest }, async (req, reply) => {
     const projectId = await projectOf(services, req)
     const users = await store.users.list(projectId)
-    const now = Date.now()
+    const now = clock.now()
     const detailed = await Promise.all(
       users.map(async (u) => {
         const where = { user_id: u.id }
@@ -62,21 +63,9 @@ export function registerConsoleStateRoutes(app: FastifyInstance, services: Servi
           store.authenticators.list(projectId, where),
         ])
         return {
-          $id: u.id,
-          $createdAt: u.createdAt,
-          name: u.name ?? '',
-          email: u.email ?? '',
-          phone: u.phone ?? '',
-          status: u.status,
-          labels: u.labels,
-          prefs: u.prefs,
-          emailVerification: u.emailVerification,
-          phoneVerification: u.phoneVerification,
-          mfa: u.mfa,
-          accessedAt: u.accessedAt,
+          ...accountModel(u, targets),
           sessions: sessions.map((s) => ({ $id: s.id, $createdAt: s.createdAt, provider: s.provider, factors: s.factors, expire: s.expire, current: Date.parse(s.expire) >= now, clientName: s.clientName, osName: s.osName, ip: s.ip })),
           identities: identities.map(identityModel),
-          targets: targets.map(targetModel),
           factors: { totp: authenticators.some((a) => a.type === 'totp' && a.verified), email: u.emailVerification, phone: u.phoneVerification, recoveryCode: (u.mfaRecoveryCodes?.length ?? 0) > 0 },
         }
       }),

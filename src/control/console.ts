@@ -37,7 +37,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleOptions): 
   const onRequest = controlGuard(options.controlToken)
   const root = packageRoot()
   registerConsoleAssets(app, options.controlToken, options.assetsDir ?? join(root, 'dist', 'console'))
-  registerConsoleStateRoutes(app, services, store, options.template, onRequest)
+  registerConsoleStateRoutes(app, services, store, options.template, options.clock, onRequest)
   registerConsoleUserRoutes(app, services, store, options.clock, onRequest)
 
   let operations: OperationDescription[] | undefined

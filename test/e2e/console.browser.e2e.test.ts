@@ -99,6 +99,8 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ email: 'ada@example.test', name: 'Ada' })
     const userId = created.body.$id as string
+    // The realtime events the run caused are listed under its response.
+    await page.waitForSelector(`.response .events code:has-text("users.${userId}.create")`)
 
     const session = await run('account.createEmailPasswordSession', { email: 'ada@example.test', password: 'ada-password-1' })
     expect(session.status).toBe(201)
