@@ -95,7 +95,7 @@ export function StateView({ tab, project, stream, identities, onSignInAs }: View
     case 'storage':
       return <Storage project={project} stream={stream} identities={identities} />
     case 'functions':
-      return <Functions project={project} stream={stream} />
+      return <Functions project={project} stream={stream} identities={identities} />
     case 'outbox':
       return <Outbox project={project} stream={stream} />
     case 'topics':
@@ -463,7 +463,8 @@ interface ExecutionRow {
   $createdAt: string
 }
 
-function Functions({ project, stream }: ViewProps) {
+function Functions({ project, stream, identities }: ViewProps & { identities: Identities }) {
+  const [failure, setFailure] = useState('')
   const fns = useLive<{ functions: { $id: string; name: string; runtime: string }[] }>(`${p(project)}/functions`, stream, () => false)
   const { data, error } = useLive<{ executions: ExecutionRow[] }>(`${p(project)}/executions`, stream, (e) => e.channels.includes('executions'))
   const rows = (data?.executions ?? []).map((x) => [
@@ -483,9 +484,30 @@ function Functions({ project, stream }: ViewProps) {
   return (
     <>
       <ErrorLine error={fns.error || error} />
-      <p class="muted">
-        Functions: {fns.data?.functions.map((f) => `${f.name} (${f.runtime})`).join(', ') || 'none in appwrite.json'}. Run one with functions.createExecution in the API explorer.
-      </p>
+      <p class="muted">Functions run as {identities.current.userId ?? 'a guest'} (the “Run as” identity); executions show here as they start and finish.</p>
+      <ErrorLine error={failure} />
+      <ul class="plain actions" aria-label="Functions">
+        {fns.data?.functions.length === 0 && <li class="muted">No functions in appwrite.json.</li>}
+        {fns.data?.functions.map((f) => (
+          <li key={f.$id}>
+            <button
+              type="button"
+              onClick={async () => {
+                try {
+                  // Runs as the chosen identity through the client API, so `execute` permissions apply.
+                  await asIdentity(project, await identities.session(), 'POST', `/v1/functions/${encodeURIComponent(f.$id)}/executions`, { async: true })
+                  setFailure('')
+                } catch (error) {
+                  setFailure((error as Error).message)
+                }
+              }}
+            >
+              Run {f.name}
+            </button>{' '}
+            <span class="muted">{f.runtime}</span>
+          </li>
+        ))}
+      </ul>
       <Table name="executions" caption={`Executions of ${project}`} columns={['ID', 'Function', 'Trigger', 'Status', 'HTTP', 'Duration', 'Logs', 'Created']} rows={rows} empty="No executions yet." />
     </>
   )

@@ -70,7 +70,7 @@ describe('explorer forms', () => {
 
   it('place params in the path, the query string (arrays as name[]) and the JSON body', () => {
     const list = prepareRequest(op('databases.listDocuments'), { databaseId: 'main', collectionId: 'books', queries: 'limit(1)\n{"method":"offset","values":[2]}' }, { project: 'demo', session: 'abc' })
-    expect(list).toMatchObject({ ok: true, request: { method: 'GET', url: '/v1/databases/main/collections/books/documents?queries%5B%5D=limit(1)&queries%5B%5D=%7B%22method%22%3A%22offset%22%2C%22values%22%3A%5B2%5D%7D', headers: { 'X-Appwrite-Project': 'demo', 'X-Appwrite-Session': 'abc' }, body: null } })
+    expect(list).toMatchObject({ ok: true, request: { method: 'GET', url: '/v1/databases/main/collections/books/documents?queries%5B%5D=%7B%22method%22%3A%22limit%22%2C%22values%22%3A%5B1%5D%7D&queries%5B%5D=%7B%22method%22%3A%22offset%22%2C%22values%22%3A%5B2%5D%7D', headers: { 'X-Appwrite-Project': 'demo', 'X-Appwrite-Session': 'abc' }, body: null } })
     const create = prepareRequest(op('databases.createDocument'), { databaseId: 'main', collectionId: 'books', documentId: 'unique()', data: '{"title":"Dune"}', permissions: 'read("any")' }, { project: 'demo', session: null })
     expect(create).toMatchObject({ ok: true, request: { url: '/v1/databases/main/collections/books/documents', body: { documentId: 'unique()', data: { title: 'Dune' }, permissions: ['read("any")'] } } })
     expect(queryPairs('headers', { a: 'b c' })).toEqual(['headers%5Ba%5D=b%20c'])

@@ -1,4 +1,5 @@
 import type { OperationDescription, ParamDescription } from '../../../src/control/operations.js'
+import { toQueryJson } from './queries.js'
 
 export type { OperationDescription, ParamDescription }
 
@@ -95,6 +96,8 @@ export function prepareRequest(op: OperationDescription, values: FormValues, con
       errors[param.name] = `must be ${parsed.error}`
       continue
     }
+    // Queries may be typed in the SDK helpers' shorthand (`limit(5)`); the wire takes the 1.5 JSON.
+    if (param.name === 'queries' && Array.isArray(parsed.value)) parsed.value = parsed.value.map((q) => (typeof q === 'string' ? toQueryJson(q) : q))
     args[param.name] = parsed.value
     if (param.in === 'path') path = path.replace(`{${param.name}}`, encodeURIComponent(text))
     else if (param.in === 'query') query.push(...queryPairs(param.name, parsed.value))
