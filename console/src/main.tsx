@@ -75,16 +75,6 @@ function App() {
           </datalist>
           <button type="submit">Open</button>
         </form>
-        <button
-          type="button"
-          class="danger"
-          onClick={() => {
-            if (!confirm(`Reset project ${project}? Every user, session, document, file and message of it is deleted.`)) return
-            control(`/projects/${encodeURIComponent(project)}`, { method: 'DELETE' }).then(() => location.reload(), (e: Error) => alert(e.message))
-          }}
-        >
-          Reset project
-        </button>
         <div class="identity-picker">
           <label for="identity">Run as</label>
           <select id="identity" value={identities.current.key} onChange={(e) => identities.selectKey(e.currentTarget.value)}>
@@ -95,6 +85,16 @@ function App() {
             ))}
           </select>
         </div>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => {
+            if (!confirm(`Reset project ${project}? Every user, session, document, file and message of it is deleted.`)) return
+            control(`/projects/${encodeURIComponent(project)}`, { method: 'DELETE' }).then(() => location.reload(), (e: Error) => alert(e.message))
+          }}
+        >
+          Reset project
+        </button>
       </header>
       <nav class="tabs" aria-label="Views">
         {(['explorer', ...STATE_TABS] as Tab[]).map((t) => (

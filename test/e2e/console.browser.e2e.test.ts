@@ -213,4 +213,12 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     await shoot('users-dark')
     await page.emulateMedia({ colorScheme: 'light' })
   })
+
+  it('resets the project from the header, after asking', async () => {
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.click('button:has-text("Reset project")')
+    await page.waitForSelector('table[data-table=users] tr.empty')
+    const users = await (await fetch(`${origin}/_emulator/projects/${PROJECT}/users`)).json()
+    expect(users.total).toBe(0)
+  })
 })
