@@ -79,6 +79,8 @@ interface RunResult {
   statusText: string
   headers: [string, string][]
   body: string
+  /** An image answer (avatars, previews) as a blob URL. */
+  image?: string
   ms: number
   events: ConsoleEvent[]
 }
@@ -125,11 +127,21 @@ function Operation({ op, project, identities, stream }: { op: OperationDescripti
       // No cookies: the chosen identity travels in X-Appwrite-Session only, so the console's own tab never signs in.
       const res = await fetch(request.url, { method: request.method, headers: request.headers, body, credentials: 'omit' })
       const type = res.headers.get('content-type') ?? ''
-      const text = type.includes('json') ? JSON.stringify(JSON.parse((await res.text()) || 'null'), null, 2) : type.startsWith('image/') ? `(${type}, ${(await res.blob()).size} bytes)` : await res.text()
+      let image: string | undefined
+      let text: string
+      if (type.includes('json')) text = JSON.stringify(JSON.parse((await res.text()) || 'null'), null, 2)
+      else if (type.startsWith('image/')) {
+        const blob = await res.blob()
+        image = URL.createObjectURL(blob)
+        text = `(${type}, ${blob.size} bytes)`
+      } else text = await res.text()
       const fallback = res.headers.get('x-fallback-cookies')
       if (fallback) keepFallbackSession(fallback, text)
       await new Promise((r) => setTimeout(r, 150))
-      setResult({ status: res.status, statusText: res.statusText, headers: [...res.headers], body: text, ms: Date.now() - started, events: stream.recent.filter((ev) => ev.at >= started) })
+      setResult((previous) => {
+        if (previous?.image) URL.revokeObjectURL(previous.image)
+        return { status: res.status, statusText: res.statusText, headers: [...res.headers], body: text, image, ms: Date.now() - started, events: stream.recent.filter((ev) => ev.at >= started) }
+      })
     } catch (err) {
       setResult({ status: 0, statusText: 'network error', headers: [], body: String(err), ms: Date.now() - started, events: [] })
     } finally {
@@ -275,6 +287,7 @@ function Response({ result }: { result: RunResult }) {
         <summary>Headers ({result.headers.length})</summary>
         <pre>{result.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
       </details>
+      {result.image && <img class="answer" src={result.image} alt="The image the operation answered" />}
       <pre data-testid="response-body" class="body">
         {result.body}
       </pre>

@@ -56,7 +56,8 @@ async function run(op: string, fields: Record<string, string>): Promise<{ status
   await page.waitForSelector('[data-testid=response-status]')
   await page.waitForFunction(() => document.querySelector('[data-testid=run]')?.textContent?.startsWith('Run'))
   const statusText = await page.textContent('[data-testid=response-status]')
-  const body = JSON.parse((await page.textContent('[data-testid=response-body]')) ?? 'null')
+  const text = (await page.textContent('[data-testid=response-body]')) ?? 'null'
+  const body = text.startsWith('(image/') ? text : JSON.parse(text)
   return { status: Number(statusText), body }
 }
 
@@ -107,6 +108,7 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     expect(session.body).toMatchObject({ userId, provider: 'email' })
     // The sample is filled with the form's values.
     expect(await page.textContent('[data-testid=sample]')).toContain('ada@example.test')
+    await shoot('explorer-form')
 
     const asGuest = await run('account.get', {})
     expect([asGuest.status, asGuest.body.type]).toEqual([401, 'general_unauthorized_scope'])
@@ -117,6 +119,11 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     expect(asUser.body).toMatchObject({ $id: userId, email: 'ada@example.test' })
     await page.click('[role=tab]:has-text("web")')
     expect(await page.textContent('[data-testid=sample]')).toContain('account.get()')
+    // An image answer shows as the image.
+    const initials = await run('avatars.getInitials', { name: 'Ada Lovelace', width: '120', height: '120' })
+    expect(initials.status).toBe(200)
+    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('img.answer')?.naturalWidth ?? 0) === 120)
+    await page.click('[data-operation="account.get"]')
     await shoot('explorer')
   })
 
