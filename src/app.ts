@@ -8,6 +8,7 @@ import { registerRoute } from './http/rest.js'
 import { sdkGreeting } from './core/format/index.js'
 import { sendJson } from './http/respond.js'
 import { registerControlRoutes } from './control/routes.js'
+import { registerConsole } from './control/console.js'
 import { registerOAuth2Pages } from './http/oauth2-pages.js'
 import { routeTable } from './services/routes.js'
 import { registerRealtime } from './realtime/transport.js'
@@ -44,6 +45,8 @@ export interface AppOptions {
   functionBuilds?: boolean
   /** Run functions on bus events and cron schedules (`--no-function-triggers` turns it off). */
   functionTriggers?: boolean
+  /** Where the built web console is (default: the package's `dist/console`). */
+  consoleAssets?: string
   /** A pino logger config, or false for silence (tests). */
   logger?: FastifyServerOptions['logger']
 }
@@ -185,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerControlRoutes(server, services, options.store, performance.now(), options.controlToken ?? null)
   registerRealtime(server, services, services.realtime, routeTable)
   registerOAuth2Pages(server, services)
+  registerConsole(server, { services, store: options.store, template: options.template, clock, routes: routeTable, controlToken: options.controlToken ?? null, assetsDir: options.consoleAssets })
   // The routes that read a body (JSON, form or multipart) live in their own context with the multipart parser,
   // whose per-request hooks reads do not pay for.
   await server.register(async (writes) => {

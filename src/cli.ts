@@ -207,6 +207,7 @@ function banner(emulator: RunningEmulator): string {
       ...configLines,
       `  Platforms: ${platformLine(emulator.platforms)}`,
       `  Control:  ${emulator.origin}/_emulator/health${o.controlToken ? ' (needs the control token)' : ' (direct loopback clients only)'}`,
+      `  Console:  ${emulator.origin}/console${o.controlToken ? '?token=<control token>' : ''}`,
       ...(isLoopbackHost(o.host) || o.controlToken
         ? []
         : [`  Warning:  listening on ${o.host} without --control-token: only loopback clients can use the control API, and the client API is open to the network`]),
