@@ -6,7 +6,7 @@ import { CLI, DURATION, cannon, compareToBare, line, startBare, wanted } from '.
 // `node bench/run.mjs static databases` or BENCH_SECTIONS=account,static,databases,storage,graphql,functions,realtime
 // (the default: all) runs only some sections; `--only=word,…` narrows the routes measured (bench/lib.mjs).
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'))
-const SECTIONS = named.length ? named : (process.env.BENCH_SECTIONS ?? 'account,first,static,databases,storage-view,storage,graphql,functions,realtime').split(',')
+const SECTIONS = named.length ? named : (process.env.BENCH_SECTIONS ?? 'account,first,static,databases,storage-view,storage,graphql,functions,realtime,fork').split(',')
 const PROJECT = 'bench'
 
 
@@ -115,4 +115,10 @@ if (SECTIONS.includes('functions')) {
 if (SECTIONS.includes('realtime')) {
   const { benchRealtime } = await import('./realtime.mjs')
   await benchRealtime()
+}
+
+// The fork section (issue 17): a fork of 10,000 documents and 100 files.
+if (SECTIONS.includes('fork')) {
+  const { benchFork } = await import('./fork.mjs')
+  await benchFork()
 }

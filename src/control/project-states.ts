@@ -78,15 +78,22 @@ export class ProjectStates {
     await this.existing(from)
     if (await this.store.projects.get(to, to)) throw new AppwriteException('general_argument_invalid', `Project "${to}" already exists; fork into a new project ID, or DELETE /_emulator/projects/${to} first.`)
     const written: string[] = []
+    // The bytes are linked on the thread pool while SQLite copies the rows on this thread: the two overlap.
+    let bytes: Promise<void> | null = null
     try {
       await this.store.transaction(async () => {
         if (await this.store.projects.get(to, to)) throw invalid(`Project "${to}" already exists.`)
-        for (const [a, b] of pairs(projectBlobRoots(from), projectBlobRoots(to))) written.push(...(await copyBlobs(this.services.blobs, a, b)))
+        bytes = (async () => {
+          for (const [a, b] of pairs(projectBlobRoots(from), projectBlobRoots(to))) written.push(...(await copyBlobs(this.services.blobs, a, b)))
+        })()
+        bytes.catch(() => {}) // awaited below; a failure rolls the rows back
         // deviation: a fork does not count against --max-projects (the registry counts projects created by requests).
         await this.store.projects.insert(to, { id: to, createdAt: formatDate(this.services.clock.now()) })
         await copy(from, to, { blobPrefixes: pairs(projectBlobRoots(from), projectBlobRoots(to)) })
+        await bytes
       })
     } catch (error) {
+      await (bytes as Promise<void> | null)?.catch(() => {})
       for (const key of written) await this.services.blobs.delete(key)
       throw error
     }

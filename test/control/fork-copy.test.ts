@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -12,8 +12,8 @@ import type { FileRecord } from '../../src/store/types.js'
 import { testFeaturesConfig } from './support.js'
 
 /**
- * A fork of a project with 10,000 documents and 100 files (on disk, as `--data` keeps them) takes at most
- * 100 ms, and copies everything: rows, permissions, the fulltext index and the bytes.
+ * A fork of a project with 10,000 documents and 100 files (on disk, as `--data` keeps them) copies everything:
+ * rows, permissions, the fulltext index and the bytes. How long it takes is measured by `npm run bench` (fork).
  */
 
 const DOCS = 10_000
@@ -57,23 +57,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-it(`forks ${DOCS} documents and ${FILES} files in 100 ms or less`, async () => {
-  const timings: number[] = []
-  for (let round = 0; round < 5; round++) {
-    const started = performance.now()
-    const res = await app.server.inject({ method: 'POST', url: '/_emulator/projects/seed/fork', payload: { projectId: `copy${round}` }, remoteAddress: '127.0.0.1' })
-    timings.push(performance.now() - started)
-    expect(res.statusCode, res.body).toBe(201)
-  }
-  const best = Math.min(...timings)
-  // The target holds on a machine with a core to spare; a loaded one (other test workers) gets room in proportion
-  // to its load, said so in the line below, so a regression still fails and a busy machine does not.
-  const share = loadavg()[0]! / availableParallelism()
-  const busy = share > 1
-  const limit = Math.round(100 * Math.max(1, share))
-  console.log(`fork of ${DOCS} documents + ${FILES} files: ${timings.map((t) => t.toFixed(1)).join(', ')} ms (limit ${limit} ms${busy ? `, load ${loadavg()[0]!.toFixed(1)}` : ''})`)
-  expect(best).toBeLessThanOrEqual(limit)
-
+it(`a fork of ${DOCS} documents and ${FILES} files copies rows, permissions, the fulltext index and the bytes`, async () => {
+  const res = await app.server.inject({ method: 'POST', url: '/_emulator/projects/seed/fork', payload: { projectId: 'copy0' }, remoteAddress: '127.0.0.1' })
+  expect(res.statusCode, res.body).toBe(201)
   // A user of the fork finds the seed's documents through the fulltext index, by their `read("users")` permission.
   const headers = { 'x-appwrite-project': 'copy0', 'content-type': 'application/json' }
   await app.server.inject({ method: 'POST', url: '/v1/account', headers, payload: { userId: 'reader', email: 'r@example.test', password: 'password123' } })
