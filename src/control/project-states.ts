@@ -1,3 +1,4 @@
+import { placeFilesOnThread } from '../files/link-files.js'
 import { copyFile, link, mkdir, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { formatDate } from '../domain/dates.js'
@@ -78,22 +79,23 @@ export class ProjectStates {
     await this.existing(from)
     if (await this.store.projects.get(to, to)) throw new AppwriteException('general_argument_invalid', `Project "${to}" already exists; fork into a new project ID, or DELETE /_emulator/projects/${to} first.`)
     const written: string[] = []
-    // The bytes are linked on the thread pool while SQLite copies the rows on this thread: the two overlap.
-    let bytes: Promise<void> | null = null
+    // The bytes are placed while SQLite copies the rows: listed first, then linked on a thread of their own.
+    const copying: Promise<void>[] = []
     try {
       await this.store.transaction(async () => {
         if (await this.store.projects.get(to, to)) throw invalid(`Project "${to}" already exists.`)
-        bytes = (async () => {
-          for (const [a, b] of pairs(projectBlobRoots(from), projectBlobRoots(to))) written.push(...(await copyBlobs(this.services.blobs, a, b)))
-        })()
-        bytes.catch(() => {}) // awaited below; a failure rolls the rows back
+        for (const [a, b] of pairs(projectBlobRoots(from), projectBlobRoots(to))) {
+          const started = await startCopyBlobs(this.services.blobs, a, b)
+          written.push(...started.written)
+          copying.push(started.done)
+        }
         // deviation: a fork does not count against --max-projects (the registry counts projects created by requests).
         await this.store.projects.insert(to, { id: to, createdAt: formatDate(this.services.clock.now()) })
         await copy(from, to, { blobPrefixes: pairs(projectBlobRoots(from), projectBlobRoots(to)) })
-        await bytes
+        await Promise.all(copying)
       })
     } catch (error) {
-      await (bytes as Promise<void> | null)?.catch(() => {})
+      await Promise.allSettled(copying)
       for (const key of written) await this.services.blobs.delete(key)
       throw error
     }
@@ -163,9 +165,33 @@ export class ProjectStates {
   }
 }
 
-/** Copies every blob under `from` to the same key under `to`; returns the keys written. Files are copied on disk directly, 16 at a time. */
+/** From this many files on disk, a copy runs on a thread of its own (starting one costs a few milliseconds). */
+const THREAD_THRESHOLD = 32
+
+/**
+ * Copies every blob under `from` to the same key under `to`; returns the keys written. Files on disk are linked or
+ * copied directly: many on a thread of their own, a few here, 16 at a time.
+ */
 export async function copyBlobs(blobs: BlobStore, from: string, to: string): Promise<string[]> {
+  const { written, done } = await startCopyBlobs(blobs, from, to)
+  await done
+  return written
+}
+
+/**
+ * `copyBlobs` in two steps: resolves once the blobs are listed and their copy has started, with the keys it
+ * writes and a promise of the copy's end. Many files on disk go to a thread of their own, which keeps going while
+ * SQLite holds this one.
+ */
+export async function startCopyBlobs(blobs: BlobStore, from: string, to: string): Promise<{ written: string[]; done: Promise<void> }> {
   const keys = (await blobs.list(from.slice(0, -1))).map((b) => b.key)
+  const immutable = from.startsWith('files/') || from.includes('/files/')
+  if (blobs.localPath && keys.length >= THREAD_THRESHOLD) {
+    const targets = keys.map((key) => to + key.slice(from.length))
+    const done = placeFilesOnThread(keys.map((key, i) => ({ source: blobs.localPath!(key), target: blobs.localPath!(targets[i]!), immutable })))
+    done.catch(() => {}) // the caller awaits it
+    return { written: targets, done }
+  }
   const written: string[] = []
   const folders = new Set<string>()
   let next = 0
@@ -180,15 +206,14 @@ export async function copyBlobs(blobs: BlobStore, from: string, to: string): Pro
           folders.add(folder)
           await mkdir(folder, { recursive: true, mode: 0o700 })
         }
-        await linkOrCopy(blobs.localPath(key), path, from.startsWith('files/') || from.includes('/files/'))
+        await linkOrCopy(blobs.localPath(key), path, immutable)
       } else {
         await blobs.write(target, blobs.read(key))
       }
       written.push(target)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker))
-  return written
+  return { written, done: Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker)).then(() => undefined) }
 }
 
 /**
