@@ -50,14 +50,12 @@ export class ProjectArchives {
 
   /** The archive of one project as a stream. Rows and bytes are read in one transaction's turn: a consistent moment. */
   async export(projectId: string): Promise<Readable> {
-    const dump = this.store.dumpProject?.bind(this.store)
-    if (!dump) throw new AppwriteException('general_not_implemented', 'This store cannot export projects; archives need the SQLite store.')
     const project = await this.services.projects.get(projectId)
     if (!project || project.isConsole) throw new AppwriteException('project_not_found')
     const { blobs, storageKey } = this.services
     const entries: [string, Buffer][] = []
     await this.store.transaction(async () => {
-      const rows = await dump(projectId)
+      const rows = await this.store.dumpProject(projectId)
       const manifest: Manifest = { format: FORMAT, version: 1, projectId, exportedAt: formatDate(this.services.clock.now()) }
       entries.push(['manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)])
       entries.push(['appwrite.json', Buffer.from(`${JSON.stringify(appwriteJson(project.template, projectId), null, 2)}\n`)])
@@ -100,8 +98,6 @@ export class ProjectArchives {
    * bad archive, an archive of another schema or a failure part-way leaves the project as it was.
    */
   async import(source: AsyncIterable<Buffer> | Readable, projectId?: string): Promise<{ projectId: string; tables: number; rows: number; files: number }> {
-    const load = this.store.loadProject?.bind(this.store)
-    if (!load) throw new AppwriteException('general_not_implemented', 'This store cannot import projects; archives need the SQLite store.')
     const content = await readArchive(source)
     const target = projectId ?? content.manifest.projectId
     const project = await this.services.projects.get(target)
@@ -118,9 +114,12 @@ export class ProjectArchives {
       }
       await this.services.documents.wipeProject(target)
       try {
-        await load(target, dump)
+        await this.store.loadProject(target, dump)
       } catch (error) {
         if (error instanceof ProjectDumpMismatch) throw invalid(`The archive does not fit this emulator's schema: ${error.message}.`)
+        // Rows that break a constraint (a repeated ID, a missing parent) are the archive's fault; nothing was kept.
+        const code = String((error as { code?: unknown }).code ?? '')
+        if (code.startsWith('SQLITE_CONSTRAINT') || /^23\d{3}$/.test(code)) throw invalid(`The archive's rows do not fit together: ${(error as Error).message}.`)
         throw error
       }
     })

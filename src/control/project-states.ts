@@ -6,7 +6,7 @@ import { uniqueId } from '../domain/ids.js'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import type { BlobStore } from '../files/blob-store.js'
 import type { Services } from '../services/index.js'
-import type { ProjectCopyOptions, Store } from '../store/types.js'
+import type { Store } from '../store/types.js'
 import { invalid } from './body.js'
 import type { SnapshotInfo } from './public-types.js'
 export type { SnapshotInfo }
@@ -33,13 +33,12 @@ export class ProjectStates {
   ) {}
 
   async snapshot(projectId: string): Promise<SnapshotInfo> {
-    const copy = this.copier()
     await this.existing(projectId)
     const info: SnapshotInfo = { $id: uniqueId(), projectId, $createdAt: formatDate(this.services.clock.now()) }
     try {
       await this.store.transaction(async () => {
         for (const [from, to] of pairs(projectBlobRoots(projectId), snapshotBlobRoots(info.$id))) await copyBlobs(this.services.blobs, from, to)
-        await copy(projectId, hiddenProject(info.$id), { blobPrefixes: pairs(projectBlobRoots(projectId), snapshotBlobRoots(info.$id)) })
+        await this.store.copyProject(projectId, hiddenProject(info.$id), { blobPrefixes: pairs(projectBlobRoots(projectId), snapshotBlobRoots(info.$id)) })
         await this.store.setMeta(META + info.$id, JSON.stringify(info))
         await this.setIndex(projectId, [...(await this.index(projectId)), info.$id])
       })
@@ -62,19 +61,17 @@ export class ProjectStates {
 
   /** Puts a snapshot's state back into its project; the project's current state goes. */
   async restore(projectId: string, snapshotId: string): Promise<void> {
-    const copy = this.copier()
     await this.find(projectId, snapshotId)
     await this.existing(projectId)
     await this.replaceBytes(projectId, async (written) => {
       for (const [from, to] of pairs(snapshotBlobRoots(snapshotId), projectBlobRoots(projectId))) written.push(...(await copyBlobs(this.services.blobs, from, to)))
       await this.services.documents.wipeProject(projectId)
-      await copy(hiddenProject(snapshotId), projectId, { blobPrefixes: pairs(snapshotBlobRoots(snapshotId), projectBlobRoots(projectId)) })
+      await this.store.copyProject(hiddenProject(snapshotId), projectId, { blobPrefixes: pairs(snapshotBlobRoots(snapshotId), projectBlobRoots(projectId)) })
     })
   }
 
   /** Copies a project's state into a new project `to`, which must not exist yet. */
   async fork(from: string, to: string): Promise<void> {
-    const copy = this.copier()
     if (from === to) throw invalid('The fork needs a "projectId" other than the project it copies.')
     await this.existing(from)
     if (await this.store.projects.get(to, to)) throw new AppwriteException('general_argument_invalid', `Project "${to}" already exists; fork into a new project ID, or DELETE /_emulator/projects/${to} first.`)
@@ -91,7 +88,7 @@ export class ProjectStates {
         }
         // deviation: a fork does not count against --max-projects (the registry counts projects created by requests).
         await this.store.projects.insert(to, { id: to, createdAt: formatDate(this.services.clock.now()) })
-        await copy(from, to, { blobPrefixes: pairs(projectBlobRoots(from), projectBlobRoots(to)) })
+        await this.store.copyProject(from, to, { blobPrefixes: pairs(projectBlobRoots(from), projectBlobRoots(to)) })
         await Promise.all(copying)
       })
     } catch (error) {
@@ -135,12 +132,6 @@ export class ProjectStates {
     const kept = new Set(files.map((f) => f.blob))
     const isKept = (key: string) => kept.has(key) || kept.has(key.slice(0, key.lastIndexOf('/')))
     for (const key of new Set(candidates)) if (!isKept(key)) await this.services.blobs.delete(key)
-  }
-
-  private copier(): (from: string, to: string, options: ProjectCopyOptions) => Promise<void> {
-    const copy = this.store.copyProject?.bind(this.store)
-    if (!copy) throw new AppwriteException('general_not_implemented', 'This store cannot copy projects; snapshots and forks need the SQLite store.')
-    return copy
   }
 
   /** The project, provisioned from the config if it was never used (so its teams and topics exist). */

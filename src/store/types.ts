@@ -357,14 +357,13 @@ export interface Store {
   openDocuments(schemas: SchemaSet): DocumentStore
   /**
    * Replaces every row of project `to` (records and documents; not its `projects` row) with a copy of `from`'s,
-   * inside the open transaction (snapshots, restores and forks of the control API). Optional: a store without it
-   * answers those control calls with a clear refusal.
+   * inside the open transaction (snapshots, restores and forks of the control API).
    */
-  copyProject?(from: string, to: string, options?: ProjectCopyOptions): Promise<void>
+  copyProject(from: string, to: string, options?: ProjectCopyOptions): Promise<void>
   /** Every row of a project (records and documents), table by table, for an export archive. */
-  dumpProject?(projectId: string): Promise<ProjectDump>
+  dumpProject(projectId: string): Promise<ProjectDump>
   /** Replaces a project's rows with a dump's inside the open transaction; throws `ProjectDumpMismatch` for a dump of another schema. */
-  loadProject?(projectId: string, dump: ProjectDump): Promise<void>
+  loadProject(projectId: string, dump: ProjectDump): Promise<void>
   close(): Promise<void>
 }
 

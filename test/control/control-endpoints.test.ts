@@ -100,7 +100,7 @@ scenarios('control API: test features', [
       await signUp('u1')
       ctx.snapshot = (await app.request({ method: 'POST', url: `${P}/snapshots` })).body.$id
       await signUp('u2')
-      const copy = app.store.copyProject!.bind(app.store)
+      const copy = app.store.copyProject.bind(app.store)
       app.store.copyProject = async (...args) => {
         await copy(...args)
         throw new Error('disk full')
@@ -118,12 +118,12 @@ scenarios('control API: test features', [
     before: async (app, ctx) => {
       await app.request({ method: 'POST', url: '/v1/account', body: { userId: 'u1', email: 'u1@example.test', password: 'password123' } })
       ctx.snapshot = (await app.request({ method: 'POST', url: `${P}/snapshots` })).body.$id
-      expect((await app.store.dumpProject!(`~snapshot~${ctx.snapshot}`)).tables.length).toBeGreaterThan(0)
+      expect((await app.store.dumpProject(`~snapshot~${ctx.snapshot}`)).tables.length).toBeGreaterThan(0)
     },
     request: (ctx) => ({ method: 'DELETE', url: `${P}/snapshots/${ctx.snapshot}` }),
     expect: { status: 204 },
     after: async (_res, app, ctx) => {
-      expect((await app.store.dumpProject!(`~snapshot~${ctx.snapshot}`)).tables).toEqual([])
+      expect((await app.store.dumpProject(`~snapshot~${ctx.snapshot}`)).tables).toEqual([])
       expect((await app.request({ method: 'GET', url: `${P}/snapshots` })).body.total).toBe(0)
       expect((await app.request({ method: 'POST', url: `${P}/snapshots/${ctx.snapshot}/restore` })).status).toBe(400)
     },

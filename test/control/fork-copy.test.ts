@@ -68,7 +68,7 @@ it(`a fork of ${DOCS} documents and ${FILES} files copies rows, permissions, the
   const search = encodeURIComponent(JSON.stringify({ method: 'search', attribute: 'body', values: ['needle'] }))
   const list = await app.server.inject({ method: 'GET', url: `/v1/databases/main/collections/notes/documents?queries[]=${search}`, headers: { ...headers, cookie } })
   expect([list.statusCode, JSON.parse(list.body).total]).toEqual([200, DOCS / 100])
-  const counted = await app.store.dumpProject!('copy0')
+  const counted = await app.store.dumpProject('copy0')
   const docs = counted.tables.find((t) => t.name === 'docs:main:notes')!
   const perms = counted.tables.find((t) => t.name === 'docs:main:notes:perms')!
   expect([docs.rows.length, perms.rows.length]).toEqual([DOCS, DOCS * 2])

@@ -7,7 +7,8 @@ import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where 
 export type ColumnMap<R> = Record<string, (record: R) => Scalar>
 
 // Filter columns are text; a boolean or number filters as SQLite would store it (1/0, digits).
-const toSql = (v: Scalar) => (v === null ? null : typeof v === 'boolean' ? (v ? '1' : '0') : String(v))
+// A missing value (undefined) is NULL, as better-sqlite3 binds it.
+const toSql = (v: Scalar | undefined) => (v === null || v === undefined ? null : typeof v === 'boolean' ? (v ? '1' : '0') : String(v))
 
 /**
  * One PostgreSQL table of JSON records, with the semantics of SqliteJsonTable: the whole record as JSON in

@@ -2,7 +2,7 @@ import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { Query } from '../../domain/query/parse.js'
 import { columnAttributes, type AttributeSchema, type CollectionSchema, type JunctionSchema, type SchemaSet } from '../documents/schema.js'
 import { INTERNAL_COLUMNS, QueryCompiler } from '../documents/sql/compile.js'
-import { nocase, pgDialect as d, tsvectorOf } from '../documents/sql/pg-dialect.js'
+import { nocase, pgDialect as d, pgIdentifier, tsvectorOf } from '../documents/sql/pg-dialect.js'
 import type { Row } from '../documents/sqlite-document-store.js'
 import type { CollectionRef, DocumentStore, FindOptions, NewDocument, StoredDocument } from '../documents/types.js'
 import { isUniqueViolation, LOCK_SPACE, type PgConnection } from './connection.js'
@@ -53,6 +53,16 @@ export class PgDocumentStore implements DocumentStore {
     this.ready = this.migrate()
     // The first call reports a failed migration; until then it must not count as unhandled.
     this.ready.catch(() => {})
+  }
+
+  /** The tables this schema set names (documents, permissions, fulltext, links), as the schema names them. */
+  tableNames(): string[] {
+    const names: string[] = []
+    for (const schema of this.schemas.values()) {
+      names.push(schema.table, schema.permissionsTable, ...schema.fulltext.values())
+      for (const a of schema.attributes) if (a.junction) names.push(a.junction.table)
+    }
+    return names
   }
 
   /** Resolves once the tables exist (rejects with the migration's error). */
@@ -140,24 +150,30 @@ export class PgDocumentStore implements DocumentStore {
 
   /** A fulltext index: `(_seq, _tsv)` rows kept by a trigger on the documents table, filled once when created. */
   private async fulltextTable(run: (sql: string) => Promise<unknown>, schema: CollectionSchema, attr: string, fts: string): Promise<void> {
-    const exists = (await run(`SELECT to_regclass('${q(fts).replace(/'/g, "''")}') IS NOT NULL AS present`)) as { rows: { present: boolean }[] }
-    if (exists.rows[0].present) return
     const t = q(schema.table)
     const f = q(fts)
     const fn = q(`${fts}:fn`)
-    await run(`CREATE TABLE ${f} (_seq BIGINT PRIMARY KEY, _tsv tsvector NOT NULL)`)
-    await run(`CREATE INDEX ${q(`${fts}:gin`)} ON ${f} USING gin (_tsv)`)
+    // Replaced at every start, so databases made by an earlier version learn what a project copy needs: an insert
+    // whose table is listed in `emu.fts_copied` is skipped, the copy writing the copied rows' tsvectors itself.
+    const listed = `|${pgIdentifier(fts)}|`.replace(/'/g, "''")
     await run(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM ${f} WHERE _seq = OLD._seq;
     RETURN OLD;
   END IF;
+  IF TG_OP = 'INSERT' AND strpos(coalesce(current_setting('emu.fts_copied', true), ''), '${listed}') > 0 THEN
+    RETURN NEW;
+  END IF;
   INSERT INTO ${f} (_seq, _tsv) VALUES (NEW._seq, ${tsvectorOf(`NEW.${q(attr)}`)})
     ON CONFLICT (_seq) DO UPDATE SET _tsv = excluded._tsv;
   RETURN NEW;
 END
 $body$`)
+    const exists = (await run(`SELECT to_regclass('${f.replace(/'/g, "''")}') IS NOT NULL AS present`)) as { rows: { present: boolean }[] }
+    if (exists.rows[0].present) return
+    await run(`CREATE TABLE ${f} (_seq BIGINT PRIMARY KEY, _tsv tsvector NOT NULL)`)
+    await run(`CREATE INDEX ${q(`${fts}:gin`)} ON ${f} USING gin (_tsv)`)
     await run(`CREATE TRIGGER ${q(`${fts}:trg`)} AFTER INSERT OR UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION ${fn}()`)
     await run(`INSERT INTO ${f} (_seq, _tsv) SELECT _seq, ${tsvectorOf(`src.${q(attr)}`)} FROM ${t} src`)
   }

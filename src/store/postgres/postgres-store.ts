@@ -17,7 +17,11 @@ import type {
   TopicRecord,
   UserRecord,
   OAuth2PendingRecord,
+  ProjectCopyOptions,
+  ProjectDump,
 } from '../types.js'
+import { ProjectDumpMismatch } from '../types.js'
+import { PgProjectCopier } from './project-copy.js'
 import type { SchemaSet } from '../documents/schema.js'
 import type { DocumentStore } from '../documents/types.js'
 import { PgConnection, type PgConnectionOptions } from './connection.js'
@@ -51,8 +55,10 @@ export class PostgresStore implements Store {
   readonly oauth2Pending: PgJsonTable<OAuth2PendingRecord>
   private readonly tables: PgJsonTable<any>[]
   private documents: PgDocumentStore | null = null
+  private readonly copier: PgProjectCopier
 
   private constructor(readonly connection: PgConnection) {
+    this.copier = new PgProjectCopier(connection, () => this.documents?.tableNames() ?? [])
     const table = <R extends { id: string }>(name: string, columns: ColumnMap<R> = {}) => new PgJsonTable<R>(connection, DEFS.get(name)!, columns)
     this.projects = table('projects')
     this.users = table<UserRecord>('users', { email: (u) => u.email, phone: (u) => u.phone })
@@ -132,6 +138,25 @@ export class PostgresStore implements Store {
     await this.transaction(async () => {
       for (const table of this.tables) await table.wipe(projectId)
     })
+  }
+
+  async copyProject(from: string, to: string, options?: ProjectCopyOptions): Promise<void> {
+    this.connection.assertWritable('copyProject')
+    await this.documents?.whenReady()
+    await this.copier.copy(from, to, options)
+  }
+
+  async dumpProject(projectId: string): Promise<ProjectDump> {
+    await this.documents?.whenReady()
+    return this.copier.dump(projectId)
+  }
+
+  async loadProject(projectId: string, dump: ProjectDump): Promise<void> {
+    this.connection.assertWritable('loadProject')
+    await this.documents?.whenReady()
+    const mismatch = await this.copier.mismatch(projectId, dump)
+    if (mismatch) throw new ProjectDumpMismatch(mismatch)
+    await this.copier.load(projectId, dump)
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ProjectDump, ProjectCopyOptions } from '../types.js'
+import { dumpMismatchOf } from '../project-dump.js'
 
 /** How a table of the database holds a project's rows. */
 interface TableShape {
@@ -104,14 +105,18 @@ function blobRewrite(prefixes: [string, string][]): string {
   return `CASE ${cases.join(' ')} ELSE data END`
 }
 
-/** Every row of a project, table by table, in insertion order; record JSON stays the exact text stored. */
+/**
+ * Every row of a project, table by table, in insertion order; record JSON stays the exact text stored.
+ * Permission rows go by document, type and role, the order PostgreSQL dumps them in (it has no insertion order
+ * for them), so one project dumps alike on both stores.
+ */
 export function dumpProjectRows(db: Database.Database, projectId: string): ProjectDump {
   const tables: ProjectDump['tables'] = []
   for (const shape of projectTables(db)) {
     const t = q(shape.name)
     const rows =
       shape.kind === 'permissions'
-        ? db.prepare(`SELECT o._uid, p._type, p._role FROM ${t} p JOIN ${q(documentsOf(shape))} o ON o._seq = p._document WHERE p._project_id = ? ORDER BY p.rowid`).raw().all(projectId)
+        ? db.prepare(`SELECT o._uid, p._type, p._role FROM ${t} p JOIN ${q(documentsOf(shape))} o ON o._seq = p._document WHERE p._project_id = ? ORDER BY o._seq, p._type, p._role`).raw().all(projectId)
         : db.prepare(`SELECT ${shape.columns.map(q).join(', ')} FROM ${t} WHERE ${projectColumn(shape)} = ? ORDER BY ${seqColumn(shape)}`).raw().all(projectId)
     if (rows.length) tables.push({ name: shape.name, columns: shape.columns, rows: rows as unknown[][] })
   }
@@ -120,13 +125,7 @@ export function dumpProjectRows(db: Database.Database, projectId: string): Proje
 
 /** Why a dump cannot be loaded into this database: a table or column it names is missing here. */
 export function dumpMismatch(db: Database.Database, dump: ProjectDump): string | null {
-  const shapes = new Map(projectTables(db).map((s) => [s.name, s]))
-  for (const table of dump.tables) {
-    const shape = shapes.get(table.name)
-    if (!shape) return `the archive has rows for "${table.name}", which this emulator's appwrite.json does not define`
-    if (shape.columns.join(',') !== table.columns.join(',')) return `"${table.name}" has columns (${table.columns.join(', ')}) in the archive but (${shape.columns.join(', ')}) here`
-  }
-  return null
+  return dumpMismatchOf(projectTables(db), dump)
 }
 
 /** Replaces a project's rows with a dump's (check `dumpMismatch` first). Synchronous; the caller holds the transaction. */
