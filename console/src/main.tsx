@@ -4,6 +4,8 @@ import { control, EventStream, setToken } from './api.js'
 import { Explorer } from './explorer.js'
 import { StateView, STATE_TABS, type StateTab } from './state.js'
 import { useIdentities, type Identity } from './identities.js'
+import { Requests } from './requests.js'
+import { Actions } from './actions.js'
 
 interface ProjectSummary {
   $id: string
@@ -14,14 +16,15 @@ interface ProjectSummary {
   executions: number
 }
 
-type Tab = 'explorer' | StateTab
+type Tab = 'explorer' | 'requests' | 'actions' | StateTab
+const TABS: Tab[] = ['explorer', 'requests', ...STATE_TABS, 'actions']
 
-const TAB_LABELS: Record<Tab, string> = { explorer: 'API explorer', users: 'Users', teams: 'Teams', databases: 'Databases', storage: 'Storage', functions: 'Functions', outbox: 'Outbox', topics: 'Topics' }
+const TAB_LABELS: Record<Tab, string> = { explorer: 'API explorer', users: 'Users', teams: 'Teams', databases: 'Databases', storage: 'Storage', functions: 'Functions', outbox: 'Outbox', topics: 'Topics', requests: 'Requests', actions: 'Actions' }
 
 // The address says where the console is: `#/<project>/<tab>`, so a view can be bookmarked and reloaded.
 function readHash(): { project: string; tab: Tab } {
   const [, project, tab] = location.hash.split('/')
-  const known = tab === 'explorer' || (STATE_TABS as readonly string[]).includes(tab)
+  const known = (TABS as string[]).includes(tab)
   return { project: project ? decodeURIComponent(project) : localStorage.getItem('console-project') || 'default', tab: known ? (tab as Tab) : 'explorer' }
 }
 
@@ -97,14 +100,22 @@ function App() {
         </button>
       </header>
       <nav class="tabs" aria-label="Views">
-        {(['explorer', ...STATE_TABS] as Tab[]).map((t) => (
+        {TABS.map((t) => (
           <a key={t} href={`#/${encodeURIComponent(project)}/${t}`} aria-current={t === tab ? 'page' : undefined} onClick={() => go({ tab: t })}>
             {TAB_LABELS[t]}
           </a>
         ))}
       </nav>
       <main id="main">
-        {tab === 'explorer' ? <Explorer project={project} identities={identities} stream={stream} /> : <StateView tab={tab} project={project} stream={stream} identities={identities} onSignInAs={signInAs} />}
+        {tab === 'explorer' ? (
+          <Explorer project={project} identities={identities} stream={stream} />
+        ) : tab === 'requests' ? (
+          <Requests project={project} stream={stream} />
+        ) : tab === 'actions' ? (
+          <Actions project={project} stream={stream} onOpenProject={(id) => (setDraft(id), go({ project: id }))} />
+        ) : (
+          <StateView tab={tab} project={project} stream={stream} identities={identities} onSignInAs={signInAs} />
+        )}
       </main>
     </div>
   )

@@ -163,6 +163,14 @@ function Users({ project, stream, onSignInAs }: ViewProps & { onSignInAs(i: Iden
       <button type="button" disabled={u.sessions.length === 0} onClick={() => act(`/users/${encodeURIComponent(u.$id)}/sessions`, { method: 'DELETE' }, u.$id)}>
         Sign out everywhere
       </button>
+      <button
+        type="button"
+        class="danger"
+        aria-label={`Delete ${u.email || u.$id}`}
+        onClick={() => confirm(`Delete the user ${u.email || u.$id}, with their sessions, memberships and targets?`) && act(`/users/${encodeURIComponent(u.$id)}`, { method: 'DELETE' }, u.$id)}
+      >
+        Delete
+      </button>
     </span>,
   ])
   return (

@@ -23,7 +23,7 @@ async function target(services: Services, store: Store, req: FastifyRequest<User
 
 /**
  * What the console does to a user as an administrator would (Appwrite's server `users` API, which the client API
- * lacks): mint a session to run the explorer as them, block or unblock them, end their sessions.
+ * lacks): mint a session to run the explorer as them, block or unblock them, end their sessions, delete them.
  */
 export function registerConsoleUserRoutes(app: FastifyInstance, services: Services, store: Store, clock: Clock, onRequest: ControlGuard): void {
   // A session as the server SDK's `users.createSession` makes one (provider `server`). Its secret goes back once,
@@ -47,6 +47,37 @@ export function registerConsoleUserRoutes(app: FastifyInstance, services: Servic
     const model = accountModel(changed, await store.targets.list(caller.project.id, { user_id: user.id }))
     await publishUserEvent(services.bus, caller, user.id, 'update.status', model, 'user.update')
     return sendJson(reply, model)
+  })
+
+  // Deletes the user, as `users.delete` with the deletes worker's clean-up done before the answer: sessions, tokens,
+  // identities, MFA challenges and authenticators go; memberships go with their teams' counts (confirmed ones);
+  // targets go, and with them their topic subscriptions (the messaging service follows the target events).
+  app.delete<UserParams>('/_emulator/projects/:projectId/users/:userId', { onRequest }, async (req, reply) => {
+    const { caller, user } = await target(services, store, req)
+    const project = caller.project.id
+    const byUser = { user_id: user.id }
+    const model = accountModel(user, await store.targets.list(project, byUser))
+    const gone = await store.transaction(async () => {
+      const sessions = await store.sessions.list(project, byUser)
+      const targets = await store.targets.list(project, byUser)
+      const memberships = await store.memberships.list(project, byUser)
+      for (const membership of memberships) {
+        await store.memberships.delete(project, membership.id)
+        const team = membership.confirm ? await store.teams.get(project, membership.teamId) : null
+        if (team) await store.teams.update(project, { ...team, total: Math.max(0, team.total - 1), updatedAt: formatDate(clock.now()) })
+      }
+      for (const table of [store.sessions, store.tokens, store.identities, store.targets, store.challenges, store.authenticators]) await table.deleteWhere(project, byUser)
+      await store.users.delete(project, user.id)
+      return { sessions, targets }
+    })
+    for (const session of gone.sessions) {
+      await services.bus.publish({ projectId: project, pattern: 'users.[userId].sessions.[sessionId].delete', params: { userId: user.id, sessionId: session.id }, payload: sessionModel(session, null, services.countryName), caller })
+    }
+    for (const t of gone.targets) {
+      await services.bus.publish({ projectId: project, pattern: 'users.[userId].targets.[targetId].delete', params: { userId: user.id, targetId: t.id }, payload: {}, caller })
+    }
+    await services.bus.publish({ projectId: project, pattern: 'users.[userId].delete', params: { userId: user.id }, payload: model, caller })
+    return reply.code(204).send()
   })
 
   // Signs the user out everywhere, as `users.deleteSessions`.

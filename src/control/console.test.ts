@@ -128,6 +128,25 @@ describe('console control routes', () => {
     expect((await app.request({ method: 'GET', url: '/v1/account', cookie })).status).toBe(401)
   })
 
+  it('delete a user: sessions, memberships (with the team count) and targets go, and the email is free again', async () => {
+    // A project of its own, so the other tests' counts stay as they are.
+    const project = 'leaving'
+    const ask = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, cookie?: string) => app.request({ method, url, body, cookie, project })
+    expect((await ask('POST', '/v1/account', { userId: 'ada', email: 'ada@example.test', password: 'ada-password-1' })).status).toBe(201)
+    const session = await ask('POST', '/v1/account/sessions/email', { email: 'ada@example.test', password: 'ada-password-1' })
+    const cookie = String(session.headers['set-cookie']).split(';')[0]!
+    const team = await ask('POST', '/v1/teams', { teamId: 'club', name: 'Club' }, cookie)
+    expect([team.status, team.body.total]).toEqual([201, 1])
+    expect((await ask('DELETE', `/_emulator/projects/${project}/users/nobody`)).body.type).toBe('user_not_found')
+    expect((await ask('DELETE', `/_emulator/projects/${project}/users/ada`)).status).toBe(204)
+    expect((await ask('GET', '/v1/account', undefined, cookie)).status).toBe(401)
+    expect(((await ask('GET', `/_emulator/projects/${project}/users`)).body.users as { $id: string }[]).map((u) => u.$id)).not.toContain('ada')
+    const teams = (await ask('GET', `/_emulator/projects/${project}/teams`)).body.teams as { $id: string; total: number; memberships: unknown[] }[]
+    expect(teams.find((t) => t.$id === 'club')).toMatchObject({ total: 0, memberships: [] })
+    expect((await ask('POST', '/v1/account', { userId: 'ada2', email: 'ada@example.test', password: 'another-password-1' })).status, 'the email can sign up again').toBe(201)
+    expect((await ask('DELETE', `/_emulator/projects/${project}/users/ada`)).body.type).toBe('user_not_found')
+  })
+
   it('list every document whatever its permissions, filtered by 1.5 queries; bad queries and collections answer their errors', async () => {
     const cookie = await app.signIn(USERS.bob)
     const created = await app.request({ method: 'POST', url: '/v1/databases/main/collections/private/documents', cookie, body: { documentId: 'secret-note', data: { note: 'only bob' } } })

@@ -63,6 +63,13 @@ export function registerFeatureRoutes(app: FastifyInstance, services: Services, 
     return sendJson(reply, { total: requests.length, requests })
   })
 
+  app.get<{ Params: { projectId: string; requestId: string } }>('/_emulator/projects/:projectId/requests/:requestId', { onRequest }, async (req, reply) => {
+    const projectId = controlProjectId(req.params.projectId)
+    const entry = features.requests.get(projectId, req.params.requestId)
+    if (!entry) throw invalid(`Project "${projectId}" has no logged request "${req.params.requestId}" (the log keeps the last 500).`)
+    return sendJson(reply, entry)
+  })
+
   app.get('/_emulator/coverage', { onRequest }, async (req, reply) => sendJson(reply, features.coverage.report(coverageProject(req.query))))
   app.delete('/_emulator/coverage', { onRequest }, async (req, reply) => {
     features.coverage.reset(coverageProject(req.query))

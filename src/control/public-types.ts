@@ -52,6 +52,22 @@ export interface LoggedRequest {
   events: string[]
 }
 
+/** A logged request or response body (`GET …/requests/{requestId}`): JSON or text cut at 16 KB, or a note for bytes. */
+export interface LoggedBody {
+  kind: 'json' | 'text' | 'binary' | 'none'
+  /** The body (JSON text for `json`), at most 16 KB; for `binary`, a note such as `<binary, 2048 bytes, image/png>`. */
+  text: string
+  /** The full length in characters (bytes for binary); `text` is shorter when `truncated`. */
+  size: number
+  truncated: boolean
+}
+
+/** One logged request with its bodies: request params with `password` fields redacted, the response as the client got it. */
+export interface LoggedRequestDetail extends LoggedRequest {
+  request: LoggedBody
+  response: LoggedBody
+}
+
 export interface RequestFilter {
   operation?: string
   status?: number

@@ -2,8 +2,9 @@ import type { Caller } from '../core/caller.js'
 import type { OperationStage } from '../core/operation.js'
 import { formatDate } from '../domain/dates.js'
 import { explainCheck, type ExplainedCheck, type RequestTrace } from './trace.js'
-import type { LoggedRequest, RefusingCheck, RequestFilter } from './public-types.js'
-export type { LoggedRequest, RefusingCheck, RequestFilter }
+import type { LoggedRequest, LoggedRequestDetail, RefusingCheck, RequestFilter } from './public-types.js'
+import { showRequest, showResponse, type CapturedResponse } from './request-bodies.js'
+export type { LoggedRequest, LoggedRequestDetail, RefusingCheck, RequestFilter }
 
 
 
@@ -21,6 +22,9 @@ export interface RawEntry {
   errorType: string | null
   errorMessage: string | null
   trace: RequestTrace
+  /** The params as sent, by reference. */
+  input: Record<string, unknown>
+  response: CapturedResponse
 }
 
 
@@ -68,6 +72,18 @@ export class RequestLog {
       if (out.length >= limit) break
     }
     return out
+  }
+
+  /** One entry with its bodies (`$id` as `list` gives it), or null once it left the ring. */
+  get(projectId: string, requestId: string): LoggedRequestDetail | null {
+    const ring = this.rings.get(projectId)
+    if (!ring || !/^[1-9]\d{0,15}$/.test(requestId)) return null
+    const seq = Number(requestId)
+    for (const raw of ring.newest()) {
+      if (raw.seq === seq) return { ...explain(raw), request: showRequest(raw.input, raw.method), response: showResponse(raw.response) }
+      if (raw.seq < seq) break
+    }
+    return null
   }
 
   clear(projectId: string): void {

@@ -1,4 +1,4 @@
-import type { OperationObserver, OperationOutcome } from '../core/operation.js'
+import type { OperationObserver, OperationOutcome, OperationRequest } from '../core/operation.js'
 import type { RouteDefinition } from '../core/route.js'
 import type { ParamSpecs } from '../domain/params.js'
 import { renderError } from '../errors/render.js'
@@ -6,6 +6,7 @@ import type { Services } from '../services/index.js'
 import { Coverage } from './coverage.js'
 import { FaultInjector } from './faults.js'
 import { RequestLog } from './request-log.js'
+import { captureResponse } from './request-bodies.js'
 import { reportEvent, runTraced, type RequestTrace } from './trace.js'
 
 /**
@@ -48,7 +49,7 @@ export class TestFeatures implements OperationObserver {
     return this.faults.apply(projectId, operation, headers, this.services.clock.now())
   }
 
-  async observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>): Promise<OperationOutcome> {
+  async observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome> {
     const trace: RequestTrace = { checks: [], events: [] }
     const started = performance.now()
     const outcome = await runTraced(trace, run)
@@ -57,12 +58,14 @@ export class TestFeatures implements OperationObserver {
     let status: number
     let errorType: string | null = null
     let errorMessage: string | null = null
+    let errorBody: unknown = null
     if (outcome.ok) status = outcome.result.status
     else {
       const rendered = renderError(outcome.error)
       status = rendered.status
       errorType = rendered.body.type
       errorMessage = rendered.body.message
+      errorBody = rendered.body
     }
     const projectId = caller.project.id
     this.coverage.operation(projectId, route.operation, errorType)
@@ -79,6 +82,9 @@ export class TestFeatures implements OperationObserver {
       errorType,
       errorMessage,
       trace,
+      // References only: the bodies are serialised (bounded, passwords redacted) when the log is read.
+      input: request.input,
+      response: captureResponse(outcome.ok ? outcome.result : null, errorBody),
     })
     return outcome
   }

@@ -49,7 +49,7 @@ export type OperationStage = 'project' | 'origin' | 'checks' | 'mfa' | 'rate-lim
 export interface OperationObserver {
   readonly faultsActive: boolean
   applyFaults(projectId: string, operation: string, headers: Record<string, string>): Promise<void>
-  observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>): Promise<OperationOutcome>
+  observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome>
 }
 
 /**
@@ -61,7 +61,7 @@ export interface OperationObserver {
  */
 export function runOperation(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services): Promise<OperationOutcome> {
   const observer = services.observer
-  return observer ? observer.observe(route, () => runChecked(route, request, services, observer)) : runChecked(route, request, services, null)
+  return observer ? observer.observe(route, () => runChecked(route, request, services, observer), request) : runChecked(route, request, services, null)
 }
 
 async function runChecked(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services, observer: OperationObserver | null): Promise<OperationOutcome> {

@@ -13,7 +13,8 @@ import { sdkUser } from '../harness/sdk.js'
 /**
  * The web console (issue 19) in headless Chromium: the explorer lists the route table's 95 operations and runs
  * them live as a guest and as a user; a document created through the official SDK shows in the documents table
- * without a reload; an email of the outbox opens in its frame and its link is followed. Screenshots of each view
+ * without a reload; an email of the outbox opens in its frame and its link is followed; a refused SDK read shows in
+ * the request log with its check and body; the clock and snapshots work from the actions view. Screenshots of each view
  * at 1280×800 and 390×844 go to /tmp/console-*.png.
  */
 
@@ -221,7 +222,97 @@ describe.skipIf(!status.run)('web console in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
+  it('logs a denied read made through the SDK with its check and wouldGrant, and opens its response body on click', async () => {
+    const guest = sdkUser(emulator, PROJECT, { name: 'console-denied' })
+    let refusal: { code: number; type: string } | undefined
+    try {
+      await new guest.sdk.Databases(guest.client).listDocuments('main', 'readers')
+    } catch (error) {
+      refusal = error as { code: number; type: string }
+    } finally {
+      guest.close()
+    }
+    expect(refusal).toMatchObject({ code: 401, type: 'user_unauthorized' })
+    await page.goto(`${origin}/console#/${PROJECT}/requests`)
+    const row = page.locator('table[data-table=requests] tr', { has: page.locator('[data-check=permission]') }).first()
+    await row.waitFor({ timeout: 5000 })
+    expect(await row.locator('[data-would-grant]').textContent()).toContain('users')
+    expect(await row.textContent()).toContain('user_unauthorized')
+    expect(await row.textContent()).toContain('/v1/databases/:databaseId/collections/:collectionId/documents')
+    await shoot('requests-list')
+    await row.locator('button[data-request]').click()
+    const body = JSON.parse((await page.locator('[data-testid=logged-response-body]').textContent())!)
+    expect(body).toMatchObject({ code: 401, type: 'user_unauthorized' })
+    // The log follows new requests without a reload.
+    await fetch(`${origin}/v1/locale`, { headers: { 'x-appwrite-project': PROJECT } })
+    await page.waitForSelector('table[data-table=requests] td:has-text("locale.get")', { timeout: 5000 })
+    await shoot('requests')
+  })
+
+  it('advances the clock from the actions view', async () => {
+    const clock = () => fetch(`${origin}/_emulator/clock`).then((r) => r.json() as Promise<{ now: string; frozen: boolean; offsetMs: number }>)
+    const before = await clock()
+    await page.click('.tabs a:has-text("Actions")')
+    await page.fill('#clock-advance', '2h')
+    await page.click('[data-testid=clock-advance]')
+    expect(before.offsetMs).toBe(0)
+    await page.waitForSelector('#clock-title + p :text("offset +2h")')
+    const after = await clock()
+    expect(after.offsetMs - before.offsetMs).toBe(7_200_000)
+    expect(Date.parse(after.now) - Date.parse(before.now)).toBeGreaterThanOrEqual(7_200_000)
+    await shoot('actions')
+    await fetch(`${origin}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reset":true}' })
+  })
+
+  it('brings back a deleted document by restoring a snapshot taken from the console, after asking', async () => {
+    const sdk = sdkUser(emulator, PROJECT, { name: 'console-snapshot' })
+    const databases = new sdk.sdk.Databases(sdk.client)
+    const listed = () => fetch(`${origin}/_emulator/projects/${PROJECT}/databases/main/collections/public/documents`).then((r) => r.json() as Promise<{ documents: { $id: string }[] }>)
+    try {
+      const doc = await databases.createDocument('main', 'public', 'unique()', { title: 'Keep me', count: 1 })
+      await page.click('.tabs a:has-text("Actions")')
+      await page.click('[data-testid=snapshot-create]')
+      await page.waitForSelector('table[data-table=snapshots] button[data-restore]')
+      await databases.deleteDocument('main', 'public', doc.$id)
+      expect((await listed()).documents.map((d) => d.$id)).not.toContain(doc.$id)
+      const asked: string[] = []
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message())
+        void dialog.accept()
+      })
+      await page.click('table[data-table=snapshots] button[data-restore]')
+      await page.waitForSelector('[data-testid=snapshot-outcome]:has-text("Restored")')
+      expect(asked[0]).toMatch(/^Restore snapshot .+\? The current state of ConsoleE2e is replaced/)
+      expect((await listed()).documents.map((d) => d.$id)).toContain(doc.$id)
+    } finally {
+      sdk.close()
+    }
+  })
+
+  it('deletes a user from the users table, after asking', async () => {
+    const signUp = await fetch(`${origin}/v1/account`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': PROJECT },
+      body: JSON.stringify({ userId: 'leaving', email: 'leaving@example.test', password: 'leaving-password-1' }),
+    })
+    expect(signUp.status).toBe(201)
+    await page.goto(`${origin}/console#/${PROJECT}/users`)
+    await page.waitForSelector('table[data-table=users] td:has-text("leaving@example.test")')
+    const asked: string[] = []
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message())
+      void dialog.accept()
+    })
+    await page.click('button[aria-label="Delete leaving@example.test"]')
+    await page.waitForSelector('table[data-table=users] td:has-text("leaving@example.test")', { state: 'detached' })
+    expect(asked[0]).toContain('leaving@example.test')
+    const users = (await (await fetch(`${origin}/_emulator/projects/${PROJECT}/users`)).json()) as { users: { $id: string }[] }
+    expect(users.users.map((u) => u.$id)).not.toContain('leaving')
+  })
+
   it('resets the project from the header, after asking', async () => {
+    await page.click('.tabs a:has-text("Users")')
+    await page.waitForSelector('table[data-table=users] td:has-text("ada@example.test")')
     page.once('dialog', (dialog) => void dialog.accept())
     await page.click('button:has-text("Reset project")')
     await page.waitForSelector('table[data-table=users] tr.empty')
