@@ -8,8 +8,13 @@ import { FakeClock } from '../harness/app.js'
 import { createDatabase, describeWith, type FreshDatabase } from './pg-harness.js'
 
 const TTL = 60_000
+/** Waits (bounded: 10 s) for a write made off the request path to reach the store; fails the test if it never does. */
 const settle = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10))
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error('the store never showed the write')
 }
 
 describeWith(['postgres'], 'project TTL across processes sharing PostgreSQL', () => {
