@@ -133,7 +133,10 @@ export class ProjectRegistry {
     void this.store
       .transaction(async () => {
         const record = await projects.get(projectId, projectId)
-        return record !== null && (await projects.update(projectId, { ...record, seenAt: now }))
+        if (!record) return false
+        // Writes from several processes may land out of order: the latest sighting wins, never an older one.
+        if ((record.seenAt ?? 0) >= now) return true
+        return projects.update(projectId, { ...record, seenAt: now })
       })
       .then(
         (kept) => kept || this.known.delete(projectId),
