@@ -117,9 +117,6 @@ export class ProjectArchives {
         await this.store.loadProject(target, dump)
       } catch (error) {
         if (error instanceof ProjectDumpMismatch) throw invalid(`The archive does not fit this emulator's schema: ${error.message}.`)
-        // Rows that break a constraint (a repeated ID, a missing parent) are the archive's fault; nothing was kept.
-        const code = String((error as { code?: unknown }).code ?? '')
-        if (code.startsWith('SQLITE_CONSTRAINT') || /^23\d{3}$/.test(code)) throw invalid(`The archive's rows do not fit together: ${(error as Error).message}.`)
         throw error
       }
     })

@@ -8,8 +8,16 @@ import { formatDate, type Clock } from '../domain/dates.js'
 import { accountModel, sessionModel } from '../domain/models.js'
 import { publishUserEvent } from '../services/account/user-events.js'
 import type { Services } from '../services/index.js'
-import type { Store } from '../store/types.js'
+import type { SessionRecord, Store } from '../store/types.js'
+import type { Caller } from '../core/caller.js'
 import type { ControlGuard } from './guard.js'
+
+/** The `users.[userId].sessions.[sessionId].delete` events of sessions the console ended (realtime drops them). */
+async function announceEnded(services: Services, caller: Caller, sessions: SessionRecord[]): Promise<void> {
+  for (const session of sessions) {
+    await services.bus.publish({ projectId: caller.project.id, pattern: 'users.[userId].sessions.[sessionId].delete', params: { userId: session.userId, sessionId: session.id }, payload: sessionModel(session, null, services.countryName), caller })
+  }
+}
 
 type UserParams = { Params: { projectId: string; userId: string } }
 
@@ -70,9 +78,7 @@ export function registerConsoleUserRoutes(app: FastifyInstance, services: Servic
       await store.users.delete(project, user.id)
       return { sessions, targets }
     })
-    for (const session of gone.sessions) {
-      await services.bus.publish({ projectId: project, pattern: 'users.[userId].sessions.[sessionId].delete', params: { userId: user.id, sessionId: session.id }, payload: sessionModel(session, null, services.countryName), caller })
-    }
+    await announceEnded(services, caller, gone.sessions)
     for (const t of gone.targets) {
       await services.bus.publish({ projectId: project, pattern: 'users.[userId].targets.[targetId].delete', params: { userId: user.id, targetId: t.id }, payload: {}, caller })
     }
@@ -85,9 +91,7 @@ export function registerConsoleUserRoutes(app: FastifyInstance, services: Servic
     const { caller, user } = await target(services, store, req)
     const sessions = await store.sessions.list(caller.project.id, { user_id: user.id })
     await store.transaction(() => store.sessions.deleteWhere(caller.project.id, { user_id: user.id }))
-    for (const session of sessions) {
-      await services.bus.publish({ projectId: caller.project.id, pattern: 'users.[userId].sessions.[sessionId].delete', params: { userId: user.id, sessionId: session.id }, payload: sessionModel(session, null, services.countryName), caller })
-    }
+    await announceEnded(services, caller, sessions)
     return reply.code(204).send()
   })
 }

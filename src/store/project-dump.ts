@@ -1,4 +1,4 @@
-import type { ProjectDump } from './types.js'
+import { ProjectDumpMismatch, type ProjectDump } from './types.js'
 
 /** A table of project rows as a dump names it: its columns without row sequence and project. */
 export interface DumpShape {
@@ -18,4 +18,9 @@ export function dumpMismatchOf(shapes: DumpShape[], dump: ProjectDump): string |
     if (shape.columns.join(',') !== table.columns.join(',')) return `"${table.name}" has columns (${table.columns.join(', ')}) in the archive but (${shape.columns.join(', ')}) here`
   }
   return null
+}
+
+/** A dump whose rows of `table` break one of the store's constraints (an ID twice): it cannot be a project's state. */
+export function clashingRows(table: string, error: unknown): ProjectDumpMismatch {
+  return new ProjectDumpMismatch(`rows of "${table}" do not fit together (${(error as Error).message})`)
 }

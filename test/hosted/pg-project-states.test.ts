@@ -226,7 +226,7 @@ describeWith(['postgres'], 'snapshots, forks and archives on PostgreSQL', () => 
       await fetch(`${at}/_emulator/projects/${project}/users`) // provisioned from the config, as any first use does
       const kept = await on.store.dumpProject(project)
       const dup = await importTar(at, project, twice)
-      expect([dup.status, dup.body.type, dup.body.message]).toEqual([400, 'general_argument_invalid', expect.stringMatching(/rows do not fit together/)])
+      expect([dup.status, dup.body.type, dup.body.message]).toEqual([400, 'general_argument_invalid', expect.stringMatching(/does not fit this emulator's schema: rows of "docs:main:notes" do not fit together/)])
       expect(await on.store.dumpProject(project)).toEqual(kept)
     }
   })

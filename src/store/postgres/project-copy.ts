@@ -1,5 +1,5 @@
 import { pgIdentifier } from '../documents/sql/pg-dialect.js'
-import { dumpMismatchOf } from '../project-dump.js'
+import { clashingRows, dumpMismatchOf } from '../project-dump.js'
 import { ProjectDumpMismatch, type ProjectCopyOptions, type ProjectDump } from '../types.js'
 import type { PgConnection } from './connection.js'
 
@@ -211,12 +211,14 @@ export class PgProjectCopier {
 }
 
 /**
- * A value PostgreSQL's column types refuse (text in an integer column…) makes the dump one of another schema.
+ * A value PostgreSQL's column types refuse (text in an integer column…) makes the dump one of another schema;
+ * rows that break a constraint, one that cannot be a project's state.
  * deviation: SQLite's loose column types store such a value.
  */
 function refusedRow(shape: TableShape, error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string' && code.startsWith('22')) return new ProjectDumpMismatch(`a row of "${shape.name}" does not fit its columns (${(error as Error).message})`)
+  if (typeof code === 'string' && code.startsWith('23')) return clashingRows(shape.name, error)
   return error
 }
 

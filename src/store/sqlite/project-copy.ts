@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ProjectDump, ProjectCopyOptions } from '../types.js'
-import { dumpMismatchOf } from '../project-dump.js'
+import { clashingRows, dumpMismatchOf } from '../project-dump.js'
 
 /** How a table of the database holds a project's rows. */
 interface TableShape {
@@ -141,9 +141,15 @@ export function loadProjectRows(db: Database.Database, projectId: string, dump: 
       shape.kind === 'permissions'
         ? db.prepare(`INSERT INTO ${t} (_project_id, _document, _type, _role) SELECT ?, _seq, ?, ? FROM ${q(documentsOf(shape))} WHERE _project_id = ? AND _uid = ?`)
         : db.prepare(`INSERT INTO ${t} (${projectColumn(shape)}, ${shape.columns.map(q).join(', ')}) VALUES (?, ${shape.columns.map(() => '?').join(', ')})`)
-    for (const row of table.rows) {
-      if (shape.kind === 'permissions') insert.run(projectId, row[1], row[2], projectId, row[0])
-      else insert.run(projectId, ...row)
+    try {
+      for (const row of table.rows) {
+        if (shape.kind === 'permissions') insert.run(projectId, row[1], row[2], projectId, row[0])
+        else insert.run(projectId, ...row)
+      }
+    } catch (error) {
+      // Rows that break a constraint (an ID twice) make a dump that cannot be this project's state.
+      if (String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT')) throw clashingRows(shape.name, error)
+      throw error
     }
   }
 }
