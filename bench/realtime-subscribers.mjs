@@ -5,7 +5,9 @@
 import { connect } from 'node:net'
 import { randomBytes } from 'node:crypto'
 
-const [origin, count, project, channel] = process.argv.slice(2)
+const [origin, count, project, channel, compression] = process.argv.slice(2)
+// `deflate`: offer permessage-deflate as browsers do (frames stay counted from their headers, not inflated).
+const EXTENSIONS = compression === 'deflate' ? 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n' : ''
 const { hostname, port } = new URL(origin)
 let received = 0
 let lastAt = 0
@@ -49,7 +51,7 @@ function open() {
     socket.once('connect', () => {
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${EXTENSIONS}\r\n`,
       )
     })
     let head = Buffer.alloc(0)

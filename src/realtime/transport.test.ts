@@ -271,3 +271,75 @@ describe('realtime limits under --rate-limits', () => {
     s.ws.close()
   })
 })
+
+describe('realtime compression (permessage-deflate)', () => {
+  /** A raw socket that offers `extensions` and returns the upgrade's response and the frames after it. */
+  async function rawSocket(extensions: string | null) {
+    const { connect: tcp } = await import('node:net')
+    const [host, port] = base.split(':')
+    const socket = tcp({ host, port: Number(port) })
+    let bytes = Buffer.alloc(0)
+    socket.on('data', (chunk) => (bytes = Buffer.concat([bytes, chunk])))
+    await new Promise((r) => socket.once('connect', r))
+    socket.write(
+      `GET /v1/realtime?project=${PROJECT}&channels[]=databases.main.collections.open.documents HTTP/1.1\r\nHost: ${base}\r\n` +
+        `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n` +
+        (extensions ? `Sec-WebSocket-Extensions: ${extensions}\r\n` : '') +
+        '\r\n',
+    )
+    /** The frames after the handshake once `count` of them arrived (bounded wait). */
+    const frames = async (count: number) => {
+      for (let i = 0; i < 300; i++) {
+        const end = bytes.indexOf('\r\n\r\n')
+        const parsed: { first: number; payload: Buffer }[] = []
+        let at = end + 4
+        while (end >= 0 && at + 2 <= bytes.length) {
+          const len7 = bytes[at + 1]! & 0x7f
+          const head = len7 === 126 ? 4 : 2
+          const length = len7 === 126 ? bytes.readUInt16BE(at + 2) : len7
+          if (at + head + length > bytes.length) break
+          parsed.push({ first: bytes[at]!, payload: bytes.subarray(at + head, at + head + length) })
+          at += head + length
+        }
+        if (parsed.length >= count) return { head: bytes.subarray(0, end).toString(), frames: parsed }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      throw new Error('frames did not arrive within 3 s')
+    }
+    return { frames, close: () => socket.destroy() }
+  }
+  const inflate = async (payload: Buffer) => {
+    const { constants, inflateRawSync } = await import('node:zlib')
+    return JSON.parse(inflateRawSync(Buffer.concat([payload, Buffer.from([0, 0, 0xff, 0xff])]), { finishFlush: constants.Z_SYNC_FLUSH }).toString())
+  }
+
+  it('a client that offers it gets events compressed (RSV1) that inflate to the same message; one that does not gets them plain', async () => {
+    const browserLike = await rawSocket('permessage-deflate; client_max_window_bits')
+    const plain = await rawSocket(null)
+    await browserLike.frames(1)
+    await plain.frames(1)
+    expect((await createDoc('open', { documentId: 'zipped', data: { title: 'compressed' } })).status).toBe(201)
+    const a = await browserLike.frames(2)
+    const b = await plain.frames(2)
+    expect(a.head).toMatch(/sec-websocket-extensions: permessage-deflate; server_no_context_takeover/i)
+    expect(b.head).not.toMatch(/sec-websocket-extensions/i)
+    // `connected` goes out plain on both; the event is compressed only where it was negotiated.
+    expect(a.frames[0]!.first).toBe(0x81)
+    expect(a.frames[1]!.first).toBe(0xc1)
+    expect(b.frames[1]!.first).toBe(0x81)
+    const zipped = await inflate(a.frames[1]!.payload)
+    expect(zipped).toEqual(JSON.parse(b.frames[1]!.payload.toString()))
+    expect(zipped).toMatchObject({ type: 'event', data: { payload: { $id: 'zipped', title: 'compressed' } } })
+    browserLike.close()
+    plain.close()
+  })
+
+  it('the ws client (as the SDK uses it in Node) negotiates it and reads events as before', async () => {
+    const s = await connect(`project=${PROJECT}&channels[]=databases.main.collections.open.documents`)
+    expect(s.ws.extensions).toContain('permessage-deflate')
+    expect((await s.next()).type).toBe('connected')
+    expect((await createDoc('open', { documentId: 'zipped2', data: { title: 'via ws' } })).status).toBe(201)
+    expect(await s.next()).toMatchObject({ type: 'event', data: { payload: { $id: 'zipped2', title: 'via ws' } } })
+    s.ws.close()
+  })
+})
