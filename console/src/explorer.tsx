@@ -185,7 +185,12 @@ function Operation({ op, project, identities, stream }: { op: OperationDescripti
             </>
           )}
           <dt>Errors</dt>
-          <dd>{op.errors.join(', ')}</dd>
+          {/* The pipeline's checks in the order they run, then the handler's, as the code has them (generated). */}
+          <dd class="error-types" data-testid="error-types">
+            {op.errors.map((type) => (
+              <code key={type}>{type}</code>
+            ))}
+          </dd>
         </dl>
         {op.description && <p class="description">{op.description}</p>}
       </header>

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { RouteDefinition } from '../core/route.js'
 import type { ParamSpec } from '../domain/params.js'
+import generated from './operation-errors.generated.json' with { type: 'json' }
 
 /** How a param travels: in the path, the query string (reads) or the body (writes). */
 export type ParamLocation = 'path' | 'query' | 'body'
@@ -40,7 +41,11 @@ export interface OperationDescription {
   authMethod: string | null
   rateLimit: { limit: number; window: number; keys: string[] } | null
   params: ParamDescription[]
-  /** Error types the route's own declarations can answer (scope, params, rate limit, auth method, session group). */
+  /**
+   * Error types the operation can answer: first those the shared pipeline can raise for it, in the order its checks
+   * run (`pipelineErrors`), then those its handler's code can raise, sorted (operation-errors.generated.json, made
+   * by scripts/gen-operation-errors.mjs).
+   */
   errors: string[]
   /** From the official spec when it is present beside the package (`../shared`); null otherwise. */
   summary: string | null
@@ -126,14 +131,36 @@ function specFacts(op: SpecOperation | undefined) {
   }
 }
 
-/** The errors a route's declarations alone can produce, in the order its checks run (BEHAVIORS §0). */
-function declaredErrors(route: RouteDefinition): string[] {
-  const errors = ['project_not_found', 'general_unauthorized_scope']
-  if (route.authMethod) errors.push('user_auth_method_unsupported')
-  if (route.groups?.includes('session')) errors.push('user_session_already_exists')
+const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'storage', 'messaging'])
+
+/**
+ * The errors the shared pipeline (src/core/operation.ts) can answer for a route, in the order its checks run
+ * (BEHAVIORS §0): what applies to every route, then what the route's method, namespace, groups, auth method, rate
+ * limit and params bring in. The test holds their union against the pipeline's code (`pipeline` in the generated file).
+ */
+export function pipelineErrors(route: RouteDefinition): string[] {
+  const groups = route.groups ?? []
+  const errors = ['project_not_found', 'user_jwt_invalid']
+  if (WRITES.has(route.method)) errors.push('general_unknown_origin')
+  errors.push('general_service_disabled', 'general_unauthorized_scope', 'user_blocked')
+  if (!groups.includes('mfa')) errors.push('user_more_factors_required')
   if (route.rateLimit) errors.push('general_rate_limit_exceeded')
+  if (PROJECT_ONLY.has(route.operation.split('.')[0])) errors.push('general_access_forbidden')
+  if (groups.includes('session') && !route.path.includes('oauth2')) errors.push('user_session_already_exists')
+  if (route.authMethod) errors.push('user_auth_method_unsupported')
+  if (groups.includes('mfaProtected')) errors.push('user_challenge_required')
+  // A 1.4 SDK's old query strings are converted before validation; one that does not parse is refused.
+  if ('queries' in route.params) errors.push('general_query_invalid')
   if (Object.keys(route.params).length) errors.push('general_argument_invalid')
   return errors
+}
+
+const handlerErrors: Readonly<Record<string, readonly string[]>> = generated.operations
+
+/** The pipeline's errors for the route, then its handler's (generated from the code), each once. */
+export function operationErrors(route: RouteDefinition): string[] {
+  return [...new Set([...pipelineErrors(route), ...(handlerErrors[route.operation] ?? [])])]
 }
 
 /** Describes every route of the table for the explorer; the spec, when given, adds prose, examples and the response model. */
@@ -170,7 +197,7 @@ export function describeOperations(routes: readonly RouteDefinition<any>[], spec
       authMethod: route.authMethod ?? null,
       rateLimit: route.rateLimit ?? null,
       params,
-      errors: declaredErrors(route),
+      errors: operationErrors(route),
       summary: facts.summary,
       description: facts.description,
       responseModel: facts.responseModel,

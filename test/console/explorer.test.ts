@@ -25,7 +25,8 @@ describe('operation descriptions from the route table', () => {
     ])
     const session = op('account.createEmailPasswordSession')
     expect(session).toMatchObject({ method: 'POST', scope: 'sessions.write', authMethod: 'email-password', rateLimit: { limit: 10, window: 3600 } })
-    expect(session.errors).toEqual(['project_not_found', 'general_unauthorized_scope', 'user_auth_method_unsupported', 'user_session_already_exists', 'general_rate_limit_exceeded', 'general_argument_invalid'])
+    // The pipeline's errors in the order its checks run, then the handler's (operation-errors.generated.json).
+    expect(session.errors).toEqual(['project_not_found', 'user_jwt_invalid', 'general_unknown_origin', 'general_service_disabled', 'general_unauthorized_scope', 'user_blocked', 'user_more_factors_required', 'general_rate_limit_exceeded', 'user_session_already_exists', 'user_auth_method_unsupported', 'general_argument_invalid', 'user_invalid_credentials'])
     expect(session.params.find((p) => p.name === 'email')).toMatchObject({ in: 'body', type: 'string', required: true })
   })
 
