@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { RouteDefinition } from '../core/route.js'
+import { PROJECT_ONLY } from '../core/operation.js'
 import type { ParamSpec } from '../domain/params.js'
 import generated from './operation-errors.generated.json' with { type: 'json' }
 
@@ -132,7 +133,6 @@ function specFacts(op: SpecOperation | undefined) {
 }
 
 const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'storage', 'messaging'])
 
 /**
  * The errors the shared pipeline (src/core/operation.ts) can answer for a route, in the order its checks run

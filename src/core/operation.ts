@@ -17,7 +17,7 @@ const USER_SCOPES = new Set<Scope>([
   'targets.read', 'targets.write', 'subscribers.write', 'subscribers.read', 'assistant.read',
 ])
 // Routes of these services need a real project; on the console project they answer 401 (general.php).
-const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'storage', 'messaging'])
+export const PROJECT_ONLY: ReadonlySet<string> = new Set(['databases', 'functions', 'storage', 'messaging'])
 const MFA_RECENT_MS = 1800 * 1000
 
 /** The fewest factors a session needs: two once MFA is on and the user has a verified second factor. */
