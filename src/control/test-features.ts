@@ -7,7 +7,7 @@ import { Coverage } from './coverage.js'
 import { FaultInjector } from './faults.js'
 import { RequestLog } from './request-log.js'
 import { captureResponse } from './request-bodies.js'
-import { reportEvent, runTraced, type RequestTrace } from './trace.js'
+import { reportEvent, type RequestTrace } from './trace.js'
 
 /**
  * The control API's view of every operation: the decision log, the coverage counts and the fault rules. It is
@@ -31,7 +31,7 @@ export class TestFeatures implements OperationObserver {
   install(): void {
     const { services } = this
     services.observer = this
-    services.bus.subscribe((event) => reportEvent(event.name))
+    services.bus.subscribe((event) => reportEvent(event.caller.trace, event.name))
     // The hub is the lead's module; wrapping its `add` keeps the coverage hook out of it.
     const hub = services.realtime
     const add = hub.add.bind(hub)
@@ -49,10 +49,10 @@ export class TestFeatures implements OperationObserver {
     return this.faults.apply(projectId, operation, headers, this.services.clock.now())
   }
 
-  async observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome> {
+  async observe(route: RouteDefinition<ParamSpecs>, run: (trace: RequestTrace) => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome> {
     const trace: RequestTrace = { checks: [], events: [] }
     const started = performance.now()
-    const outcome = await runTraced(trace, run)
+    const outcome = await run(trace)
     const caller = outcome.caller
     if (!caller) return outcome
     let status: number

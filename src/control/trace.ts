@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { rolesFor } from '../domain/permissions.js'
 import type { ExplainedCheck, PermissionCheck } from './public-types.js'
 export type { ExplainedCheck, PermissionCheck }
@@ -15,25 +14,17 @@ export interface RequestTrace {
 const MAX_CHECKS = 32
 const MAX_EVENTS = 64
 
-const traces = new AsyncLocalStorage<RequestTrace>()
-
-/** Runs `work` with a fresh trace that services' reports land in (the operation core calls it once per request). */
-export function runTraced<T>(trace: RequestTrace, work: () => Promise<T>): Promise<T> {
-  return traces.run(trace, work)
-}
-
 /**
- * Called by access checks (databases, storage) with what they looked at. A no-op outside a traced request; inside
- * one it stores references only, so the check costs one push; explaining happens when the log is read.
+ * Called by access checks (databases, storage) with what they looked at, on the caller's trace. A no-op for a
+ * caller nothing traces; otherwise it stores references only, so the check costs one push; explaining happens
+ * when the log is read.
  */
-export function reportPermission(check: PermissionCheck): void {
-  const trace = traces.getStore()
+export function reportPermission(trace: RequestTrace | undefined, check: PermissionCheck): void {
   if (trace && trace.checks.length < MAX_CHECKS) trace.checks.push(check)
 }
 
-/** Records an event the current request published (the bus listener the test features install calls it). */
-export function reportEvent(name: string): void {
-  const trace = traces.getStore()
+/** Records an event a request published, on its caller's trace (the bus listener the test features install calls it). */
+export function reportEvent(trace: RequestTrace | undefined, name: string): void {
   if (trace && trace.events.length < MAX_EVENTS) trace.events.push(name)
 }
 

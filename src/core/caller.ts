@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../control/trace.js'
 import type { Project } from '../services/projects/project-registry.js'
 import type { SessionRecord, UserRecord } from '../store/types.js'
 
@@ -21,4 +22,9 @@ export interface Caller {
   client: ClientInfo
   /** The raw `X-Appwrite-Timestamp` header, parsed only by the routes that honour it (see `requestTimestamp`). */
   timestampHeader: string | null
+  /**
+   * Where this request's permission checks and events are reported for the decision log (the test features);
+   * absent when nothing records them. Carried by the caller so no async context is needed to find it.
+   */
+  trace?: RequestTrace
 }

@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../control/trace.js'
 import { AppwriteException } from '../errors/appwrite-exception.js'
 import type { ServiceName } from '../config/appwrite-json.js'
 import type { Services } from '../services/index.js'
@@ -49,7 +50,8 @@ export type OperationStage = 'project' | 'origin' | 'checks' | 'mfa' | 'rate-lim
 export interface OperationObserver {
   readonly faultsActive: boolean
   applyFaults(projectId: string, operation: string, headers: Record<string, string>): Promise<void>
-  observe(route: RouteDefinition<ParamSpecs>, run: () => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome>
+  /** Runs `run` with the trace the request's caller will carry, and records the outcome. */
+  observe(route: RouteDefinition<ParamSpecs>, run: (trace: RequestTrace) => Promise<OperationOutcome>, request: OperationRequest): Promise<OperationOutcome>
 }
 
 /**
@@ -61,16 +63,23 @@ export interface OperationObserver {
  */
 export function runOperation(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services): Promise<OperationOutcome> {
   const observer = services.observer
-  return observer ? observer.observe(route, () => runChecked(route, request, services, observer), request) : runChecked(route, request, services, null)
+  return observer ? observer.observe(route, (trace) => runChecked(route, request, services, observer, trace), request) : runChecked(route, request, services, null, undefined)
 }
 
-async function runChecked(route: RouteDefinition<ParamSpecs>, request: OperationRequest, services: Services, observer: OperationObserver | null): Promise<OperationOutcome> {
+async function runChecked(
+  route: RouteDefinition<ParamSpecs>,
+  request: OperationRequest,
+  services: Services,
+  observer: OperationObserver | null,
+  trace: RequestTrace | undefined,
+): Promise<OperationOutcome> {
   const headers: Record<string, string> = {}
   let caller: Caller | null = null
   let stage: OperationStage = 'project'
   try {
     const resolved = await resolveCaller(request, services)
     caller = resolved.caller
+    if (trace) caller.trace = trace
     headers['X-Debug-Fallback'] = resolved.usedFallback ? 'true' : 'false'
     stage = 'origin'
     checkOrigin(route, caller, request.headers, services)

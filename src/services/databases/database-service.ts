@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../../control/trace.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import type { ProjectTemplate } from '../../config/appwrite-json.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
@@ -55,6 +56,7 @@ class Context implements RelationContext {
     readonly projectId: string,
     readonly roles: string[],
     private readonly clock: Clock,
+    readonly trace?: RequestTrace,
   ) {}
   get now(): string {
     return (this.at ??= formatDate(this.clock.now()))
@@ -106,13 +108,13 @@ export class DatabaseService {
   private readonly lists = new WeakMap<readonly StoredDocument[], { total: number; body: { total: number; documents: DocumentModel[] } }>()
 
   private context(caller: Caller): RelationContext {
-    return new Context(caller.project.id, caller.roles, this.clock)
+    return new Context(caller.project.id, caller.roles, this.clock, caller.trace)
   }
 
   /** `GET …/documents`: validated queries compiled to SQL, read permissions included; total counts the filters only. */
   async listDocuments(caller: Caller, input: Target & { queries: string[] }): Promise<{ total: number; documents: DocumentModel[] }> {
     const schema = this.collection(input)
-    return this.list(new Context(caller.project.id, caller.roles, this.clock), schema, input.queries, () => readFilter(schema, caller.roles))
+    return this.list(new Context(caller.project.id, caller.roles, this.clock, caller.trace), schema, input.queries, () => readFilter(schema, caller))
   }
 
   /** Every document of a collection, whatever its permissions, filtered by 1.5 queries: the console's state browser. */
@@ -162,7 +164,7 @@ export class DatabaseService {
     const schema = this.collection(input)
     const selects = input.queries.length ? planDocumentSelect(schema, parseDocumentQueries(input.queries)) : []
     const doc = await this.store.get({ projectId: caller.project.id, schema }, input.documentId)
-    if (!doc || !mayDocument(schema, doc, caller.roles, 'read')) throw new AppwriteException('document_not_found')
+    if (!doc || !mayDocument(schema, doc, caller, 'read')) throw new AppwriteException('document_not_found')
     const selection = selectionOf(selects, false)
     if (selection === null && !hasRelationships(schema)) return this.shown(this.context(caller), schema, doc)
     return this.present(this.context(caller), schema, doc, 0, null, selection)
@@ -194,7 +196,7 @@ export class DatabaseService {
       permissions = aggregatePermissions(input.permissions)
       assertGrantable(permissions, caller.roles)
     }
-    if (!mayCollection(schema, caller.roles, 'create')) throw new AppwriteException('user_unauthorized')
+    if (!mayCollection(schema, caller, 'create')) throw new AppwriteException('user_unauthorized')
     const id = resolveCustomId(input.documentId)
     const ctx = this.context(caller)
     const { $permissions: _p, $collection: _c, $createdAt: _ca, $updatedAt: _ua, ...fields } = data
@@ -239,7 +241,7 @@ export class DatabaseService {
     const model = await this.store.transaction(async () => {
       const doc = await this.store.get(ref, input.documentId)
       if (!doc) throw new AppwriteException('document_not_found')
-      if (!mayDocument(schema, doc, caller.roles, 'delete')) throw new AppwriteException('user_unauthorized')
+      if (!mayDocument(schema, doc, caller, 'delete')) throw new AppwriteException('user_unauthorized')
       assertNotStale(caller, doc.$updatedAt)
       const shown = await this.present(ctx, schema, doc, 0, null, null)
       await this.relationships.beforeDelete(ctx, schema, doc)

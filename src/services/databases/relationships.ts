@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../../control/trace.js'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { resolveCustomId } from '../../domain/ids.js'
 import { isValidKey } from '../../domain/ids.js'
@@ -14,6 +15,8 @@ export const RELATION_MAX_DEPTH = 3
 export interface RelationContext {
   projectId: string
   roles: string[]
+  /** The request's decision-log trace, when something records it. */
+  trace?: RequestTrace
   now: string
 }
 
@@ -118,7 +121,7 @@ export class Relationships {
     if (back) fields[a.twoWayKey!] = parentId
     const existing = await this.store.get(ref, id)
     if (!existing) {
-      if (!mayCollection(related, ctx.roles, 'create')) throw new AppwriteException('user_unauthorized')
+      if (!mayCollection(related, ctx, 'create')) throw new AppwriteException('user_unauthorized')
       const permissions = $permissions === undefined || inherit.always ? inherit.permissions : aggregatePermissions($permissions as string[])
       await this.createDocument(ctx, related, id, fields, permissions, back ? a.twoWayKey! : null)
       return id
@@ -146,7 +149,7 @@ export class Relationships {
         if (!isObject(item)) continue
         const id = typeof item.$id === 'string' && item.$id !== 'unique()' ? item.$id : null
         const existing = id && isValidKey(id) ? await this.store.get({ projectId: ctx.projectId, schema: related }, id) : null
-        const allowed = existing ? related.documentSecurity && mayCollection(related, ctx.roles, 'update') : mayCollection(related, ctx.roles, 'create')
+        const allowed = existing ? related.documentSecurity && mayCollection(related, ctx, 'update') : mayCollection(related, ctx, 'create')
         if (!allowed) throw new AppwriteException('user_unauthorized')
         await this.checkNested(ctx, related, item, depth + 1)
       }
@@ -184,7 +187,7 @@ export class Relationships {
   ): Promise<{ document: StoredDocument; changed: boolean }> {
     const ref = { projectId: ctx.projectId, schema }
     const changed = JSON.stringify(permissions) !== JSON.stringify(old.$permissions) || (await this.differs(ctx, schema, old, data))
-    if (!mayDocument(schema, old, ctx.roles, changed ? 'update' : 'read')) throw new AppwriteException('user_unauthorized')
+    if (!mayDocument(schema, old, ctx, changed ? 'update' : 'read')) throw new AppwriteException('user_unauthorized')
     beforeWrite?.()
     const current: Record<string, unknown> = {}
     for (const a of schema.attributes) if (a.storage === 'column' && a.type !== 'relationship') current[a.key] = old.data[a.key]
@@ -241,9 +244,9 @@ export class Relationships {
   private async setColumn(ctx: RelationContext, ref: CollectionRef, id: string, key: string, value: string | null, authorize = true): Promise<void> {
     const doc = await this.store.get(ref, id)
     if (!doc) return
-    if (authorize && !mayDocument(ref.schema, doc, ctx.roles, 'read')) return
+    if (authorize && !mayDocument(ref.schema, doc, ctx, 'read')) return
     const changed = doc.data[key] !== value
-    if (authorize && changed && !mayDocument(ref.schema, doc, ctx.roles, 'update')) throw new AppwriteException('user_unauthorized')
+    if (authorize && changed && !mayDocument(ref.schema, doc, ctx, 'update')) throw new AppwriteException('user_unauthorized')
     if (!changed) return
     await this.store.update(ref, { ...doc, $updatedAt: authorize ? ctx.now : doc.$updatedAt, data: { ...doc.data, [key]: value } })
   }
@@ -258,7 +261,7 @@ export class Relationships {
   ): Promise<unknown> {
     const related = this.related(schema, a)
     const ref = { projectId: ctx.projectId, schema: related }
-    const readable = (d: StoredDocument | null): d is StoredDocument => d !== null && mayDocument(related, d, ctx.roles, 'read')
+    const readable = (d: StoredDocument | null): d is StoredDocument => d !== null && mayDocument(related, d, ctx, 'read')
     if (!isListSide(a)) {
       const id = (await this.currentIds(ctx, schema, doc, a))[0]
       const found = id ? await this.store.get(ref, id) : null

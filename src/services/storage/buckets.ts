@@ -28,14 +28,14 @@ export function bucketAccess(caller: Caller, bucket: BucketConfig, action: FileA
 /** Whether the bucket's own permissions let the caller do `action` (reported to the control API's decision log). */
 export function bucketAllows(caller: Caller, bucket: BucketConfig, action: FileAction | 'create'): boolean {
   const granted = isAllowed(caller.roles, bucket.$permissions, action)
-  reportPermission({ resource: `buckets/${bucket.$id}`, action, permissions: bucket.$permissions, granted })
+  reportPermission(caller.trace, { resource: `buckets/${bucket.$id}`, action, permissions: bucket.$permissions, granted })
   return granted
 }
 
 /** Whether the file's own permissions let the caller do `action`. */
 export function fileAllows(caller: Caller, file: FileRecord, action: FileAction): boolean {
   const granted = isAllowed(caller.roles, file.permissions, action)
-  reportPermission({ resource: `buckets/${file.bucketId}/files/${file.fileId}`, action, permissions: file.permissions, granted })
+  reportPermission(caller.trace, { resource: `buckets/${file.bucketId}/files/${file.fileId}`, action, permissions: file.permissions, granted })
   return granted
 }
 
