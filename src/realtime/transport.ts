@@ -179,9 +179,7 @@ export function registerRealtime(server: FastifyInstance, services: Services, hu
       if (!account) throw new RealtimeError(1003, 'Session is not valid.')
       credentials = headers
       // Queued behind deliveries in flight, so events published before the sign-in are filtered as the guest's.
-      connection.pending++
-      connection.queue = connection.queue.then(async () => hub.setCaller(connection, await authenticate())).finally(() => connection.pending--)
-      await connection.queue
+      await hub.inOrder(connection, async () => hub.setCaller(connection, await authenticate()))
       ws.send(frame('response', { to: 'authentication', success: true, user: account }))
     }
   }
