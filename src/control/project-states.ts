@@ -157,7 +157,7 @@ export class ProjectStates {
   }
 }
 
-/** From this many files on disk, a copy runs on a thread of its own (starting one costs a few milliseconds). */
+/** From this many files on disk, a copy runs on the copy thread (its first start costs tens of milliseconds of CPU; it is kept). */
 const THREAD_THRESHOLD = 32
 
 /**

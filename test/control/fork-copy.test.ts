@@ -168,3 +168,24 @@ it.each([
   expect(await search(`${projectId}Copy`, 'needle')).toEqual(found.sort())
   expect(await app.store.dumpProject(projectId)).toEqual(before)
 })
+
+it('a fork that fails after its rows and bytes were copied leaves no row, no byte and no held checkpoint behind', async () => {
+  const store = app.store as SqliteStore
+  const copy = store.copyProject.bind(store)
+  store.copyProject = async (...args) => {
+    await copy(...args)
+    throw new Error('the copy failed after its rows')
+  }
+  try {
+    const res = await app.server.inject({ method: 'POST', url: '/_emulator/projects/seed/fork', payload: { projectId: 'failed' }, remoteAddress: '127.0.0.1' })
+    expect(res.statusCode).toBe(500)
+  } finally {
+    store.copyProject = copy
+  }
+  expect(await store.projects.get('failed', 'failed')).toBeNull()
+  expect((await store.dumpProject('failed')).tables).toEqual([])
+  expect(await app.services.blobs.list('files/failed')).toEqual([])
+  for (let i = 0; i < 500 && store.db.pragma('wal_autocheckpoint', { simple: true }) !== 1000; i++) await new Promise((r) => setTimeout(r, 20))
+  expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+  expect(await search('seed', 'needle')).toEqual(needles)
+})
