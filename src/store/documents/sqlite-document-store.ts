@@ -122,7 +122,9 @@ export class SqliteDocumentStore implements DocumentStore {
           const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).get(fts)
           if (exists) continue
           const c = q(attr)
-          this.db.exec(`CREATE VIRTUAL TABLE ${q(fts)} USING fts5(${c}, content='${schema.table}', content_rowid='_seq', tokenize="unicode61 tokenchars '_'")`)
+          // No per-row column sizes (`columnsize=0`): only ranking functions read them, and search never ranks
+          // (Appwrite orders by its own attributes); every insert, fork and import writes one row less.
+          this.db.exec(`CREATE VIRTUAL TABLE ${q(fts)} USING fts5(${c}, content='${schema.table}', content_rowid='_seq', columnsize=0, tokenize="unicode61 tokenchars '_'")`)
           this.db.exec(`CREATE TRIGGER ${q(`${fts}:ai`)} AFTER INSERT ON ${t} BEGIN INSERT INTO ${q(fts)}(rowid, ${c}) VALUES (new._seq, new.${c}); END`)
           this.db.exec(`CREATE TRIGGER ${q(`${fts}:ad`)} AFTER DELETE ON ${t} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${c}) VALUES ('delete', old._seq, old.${c}); END`)
           this.db.exec(`CREATE TRIGGER ${q(`${fts}:au`)} AFTER UPDATE ON ${t} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${c}) VALUES ('delete', old._seq, old.${c}); INSERT INTO ${q(fts)}(rowid, ${c}) VALUES (new._seq, new.${c}); END`)
