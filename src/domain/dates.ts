@@ -2,9 +2,16 @@
 import type { ClockState } from '../control/public-types.js'
 export type { ClockState }
 export function formatDate(date: Date | number): string {
-  const d = typeof date === 'number' ? new Date(date) : date
-  return d.toISOString().replace('Z', '+00:00')
+  const ms = typeof date === 'number' ? date : date.getTime()
+  // A request formats the same instant several times ($createdAt, $updatedAt, events, logs): the last one is kept.
+  if (ms === lastMs) return lastFormatted
+  const formatted = new Date(ms).toISOString().replace('Z', '+00:00')
+  lastMs = ms
+  lastFormatted = formatted
+  return formatted
 }
+let lastMs = Number.NaN
+let lastFormatted = ''
 
 /** Now, in Appwrite's format, from the given clock. */
 export function nowIso(clock: Clock): string {
