@@ -1,3 +1,4 @@
+import { renderOnce } from '../../core/json.js'
 import { assertPrefsFit } from '../../domain/prefs.js'
 import { AppwriteException, invalidParam } from '../../errors/appwrite-exception.js'
 import { formatDate, type Clock } from '../../domain/dates.js'
@@ -63,8 +64,16 @@ export class AccountService {
 
   async get(caller: Caller) {
     const user = requireUser(caller)
-    return accountModel(user, await this.targetsOf(caller, user.id))
+    const targets = await this.targetsOf(caller, user.id)
+    // The store hands out the same frozen records until a write: their model is built and serialised once.
+    const known = this.accountModels.get(user)
+    if (known && known.targets === targets) return known.model
+    const model = renderOnce(accountModel(user, targets))
+    this.accountModels.set(user, { targets, model })
+    return model
   }
+
+  private readonly accountModels = new WeakMap<UserRecord, { targets: TargetRecord[]; model: ReturnType<typeof accountModel> }>()
 
   /** `POST /account/sessions/email`. Every failure before the blocked check reads as invalid credentials. */
   async createEmailPasswordSession(caller: Caller, input: { email: string; password: string }): Promise<IssuedSession> {
