@@ -46,14 +46,20 @@ export interface FreshDatabase {
 
 /** Creates an empty database `appwrite_emulator_test_<random>`; `drop()` removes it (closing what is left on it). */
 export async function createDatabase(): Promise<FreshDatabase> {
-  const name = `appwrite_emulator_test_${randomBytes(6).toString('hex')}`
+  const db = namedDatabase()
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL })
   await admin.connect()
   try {
-    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.query(`CREATE DATABASE ${db.name}`)
   } finally {
     await admin.end()
   }
+  return db
+}
+
+/** A fresh name `appwrite_emulator_test_<random>` and its URL, not created yet; `drop()` removes it if someone did. */
+export function namedDatabase(): FreshDatabase {
+  const name = `appwrite_emulator_test_${randomBytes(6).toString('hex')}`
   const url = new URL(PG_ADMIN_URL)
   url.pathname = `/${name}`
   return {
