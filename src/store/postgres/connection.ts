@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { FairGate } from './fair-gate.js'
+import type { ReadCache } from './read-cache.js'
 
 /** One open transaction. It takes a pooled client (and sends `BEGIN`) with its first statement, whose project it
  * is then counted against in the fairness gate; it remembers which projects it has locked. */
@@ -46,6 +47,8 @@ export class PgConnection {
   readonly gate: FairGate
   private readonly owner = new AsyncLocalStorage<OpenTransaction>()
   private readonly running = new Set<Promise<unknown>>()
+  /** The cross-process read cache, when a bus carries its invalidations (`useReadCache`); null reads PostgreSQL every time. */
+  private cache: ReadCache | null = null
 
   constructor(url: string, options: PgConnectionOptions = {}) {
     const size = options.poolSize ?? 10
@@ -107,6 +110,22 @@ export class PgConnection {
     }
   }
 
+  /** Serves cacheable reads from `cache` from now on; every committed transaction invalidates the projects it touched. */
+  useReadCache(cache: ReadCache | null): void {
+    this.cache = cache
+  }
+
+  /**
+   * The rows of a read that may come from the read cache: outside a transaction, with a cache. Inside one, or
+   * without a cache, it is `query` (a transaction reads what it locked, and its own writes).
+   */
+  async cachedRows<R extends pg.QueryResultRow = any>(projectId: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    const cache = this.cache
+    const load = async () => (await this.query<R>(projectId, sql, params)).rows
+    if (!cache || this.isInTransaction()) return load()
+    return cache.rows(projectId, `${sql}\0${JSON.stringify(params)}`, load)
+  }
+
   /** Runs a write statement: it must be inside a transaction. */
   write<R extends pg.QueryResultRow = any>(what: string, projectId: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.assertWritable(what)
@@ -148,14 +167,21 @@ export class PgConnection {
   private async run<T>(work: () => Promise<T>): Promise<T> {
     const tx = new OpenTransaction()
     let outcome: 'COMMIT' | 'ROLLBACK' = 'ROLLBACK'
+    let result: T
     try {
-      const result = await this.owner.run(tx, work)
+      result = await this.owner.run(tx, work)
       outcome = 'COMMIT'
-      return result
     } finally {
       tx.ended = true
-      await this.finish(tx, outcome)
+      try {
+        await this.finish(tx, outcome)
+      } finally {
+        // After COMMIT (or a COMMIT that failed, whose outcome is unknown), before the caller goes on: every process
+        // stops trusting what it cached for these projects. ' meta' is never cached.
+        if (outcome === 'COMMIT' && this.cache) await this.cache.committed([...tx.locked].filter((p) => p !== META_LOCK))
+      }
     }
+    return result
   }
 
   /** Commits or rolls back a transaction that started; a failed COMMIT rejects (and rolls back). */

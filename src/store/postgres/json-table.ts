@@ -12,8 +12,9 @@ const toSql = (v: Scalar | undefined) => (v === null || v === undefined ? null :
 
 /**
  * One PostgreSQL table of JSON records, with the semantics of SqliteJsonTable: the whole record as JSON in
- * `data`, filter columns beside it, insertion order by `seq`. No read cache: several processes write the same
- * tables, so a cached read could be stale.
+ * `data`, filter columns beside it, insertion order by `seq`. Reads outside transactions go through the
+ * connection's read cache when there is one (read-cache.ts: invalidated across processes); each hit parses the
+ * JSON text again, so callers may change what they get.
  */
 export class PgJsonTable<R extends { id: string }> implements Table<R> {
   private readonly columnNames: string[]
@@ -56,13 +57,13 @@ export class PgJsonTable<R extends { id: string }> implements Table<R> {
   }
 
   async get(projectId: string, id: string): Promise<R | null> {
-    const { rows } = await this.connection.query<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE project_id = $1 AND id = $2`, [projectId, id])
+    const rows = await this.connection.cachedRows<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE project_id = $1 AND id = $2`, [projectId, id])
     return rows.length ? (JSON.parse(rows[0].data) as R) : null
   }
 
   async findOne(projectId: string, where: Where): Promise<R | null> {
     const w = this.whereClause(where)
-    const { rows } = await this.connection.query<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`, [projectId, ...w.values])
+    const rows = await this.connection.cachedRows<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`, [projectId, ...w.values])
     return rows.length ? (JSON.parse(rows[0].data) as R) : null
   }
 
@@ -71,13 +72,12 @@ export class PgJsonTable<R extends { id: string }> implements Table<R> {
     const n = w.values.length + 2
     const sql = `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $${n} OFFSET $${n + 1}`
     const limit = options.limit === undefined || options.limit < 0 ? null : options.limit
-    const { rows } = await this.connection.query<{ data: string }>(projectId, sql, [projectId, ...w.values, limit, options.offset ?? 0])
-    return this.parse(rows)
+    return this.parse(await this.connection.cachedRows<{ data: string }>(projectId, sql, [projectId, ...w.values, limit, options.offset ?? 0]))
   }
 
   async count(projectId: string, where: Where = {}): Promise<number> {
     const w = this.whereClause(where)
-    const { rows } = await this.connection.query<{ n: string }>(projectId, `SELECT COUNT(*) AS n FROM ${this.def.name} WHERE ${w.sql}`, [projectId, ...w.values])
+    const rows = await this.connection.cachedRows<{ n: string }>(projectId, `SELECT COUNT(*) AS n FROM ${this.def.name} WHERE ${w.sql}`, [projectId, ...w.values])
     return Number(rows[0].n)
   }
 

@@ -203,7 +203,7 @@ $body$`)
 
   async get(ref: CollectionRef, id: string): Promise<StoredDocument | null> {
     await this.ready
-    const { rows } = await this.connection.query<Row>(ref.projectId, `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase('_uid')} = ${nocase('$2::text')}`, [ref.projectId, id])
+    const rows = await this.connection.cachedRows<Row>(ref.projectId, `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase('_uid')} = ${nocase('$2::text')}`, [ref.projectId, id])
     return rows.length ? this.toDocument(ref.schema, rows[0]) : null
   }
 
@@ -300,7 +300,7 @@ $body$`)
 
   async findByColumn(ref: CollectionRef, key: string, value: string): Promise<StoredDocument[]> {
     await this.ready
-    const { rows } = await this.connection.query<Row>(
+    const rows = await this.connection.cachedRows<Row>(
       ref.projectId,
       `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase(q(key))} = ${nocase('$2::text')} ORDER BY _seq`,
       [ref.projectId, value],
@@ -311,7 +311,7 @@ $body$`)
   async links(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<string[]> {
     await this.ready
     const [mine, other] = side === 'parent' ? ['_parent', '_child'] : ['_child', '_parent']
-    const { rows } = await this.connection.query<{ id: string }>(
+    const rows = await this.connection.cachedRows<{ id: string }>(
       projectId,
       `SELECT ${other} AS id FROM ${q(j.table)} WHERE _project_id = $1 AND ${nocase(mine)} = ${nocase('$2::text')} ORDER BY _seq`,
       [projectId, id],
