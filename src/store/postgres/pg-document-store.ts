@@ -11,6 +11,8 @@ import { MIGRATION_LOCK } from './migrations.js'
 const q = d.quote
 /** A text value longer than this may pass btree's row limit, so indexes hash it or leave it out. */
 const WIDE_TEXT = 1000
+/** Text columns up to this size also ride in their key indexes (as they are, beside the folded key), under btree's row limit. */
+const CARRIED_TEXT = 255
 
 function sqlType(a: AttributeSchema): string {
   if (a.array) return 'TEXT'
@@ -126,7 +128,13 @@ export class PgDocumentStore implements DocumentStore {
               const expression = isWide(schema, attr) ? `md5(${column})` : isTextKey(schema, attr) ? nocase(column) : column
               return `${expression} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`
             })
-            await ensureIndex(schema.table, name, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${t} (_project_id, ${columns.join(', ')})`)
+            // A key index ends with `_seq`, as SQLite's ends with the rowid: equal filters in insertion order (the
+            // default order) then read 25 rows, not every match. It also carries the short text columns it folds,
+            // so a count can answer from the index alone.
+            const tail = unique || index.attributes.includes('$internalId') ? '' : ', "_seq" ASC NULLS FIRST'
+            const carried = unique ? [] : index.attributes.filter((attr) => isTextKey(schema, attr) && (attr === '$id' || (schema.byKey.get(attr)?.size ?? Infinity) <= CARRIED_TEXT))
+            const include = carried.length ? ` INCLUDE (${[...new Set(carried)].map((attr) => q(INTERNAL_COLUMNS[attr] ?? attr)).join(', ')})` : ''
+            await ensureIndex(schema.table, name, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${t} (_project_id, ${columns.join(', ')}${tail})${include}`)
           }
           for (const [attr, fts] of schema.fulltext) await this.fulltextTable(run, schema, attr, fts)
           for (const a of schema.attributes) if (a.junction) junctions.set(a.junction.table, a.junction)
