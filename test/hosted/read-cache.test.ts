@@ -17,62 +17,62 @@ describe('ReadCache', () => {
   it('serves a second read from memory until its project is invalidated', async () => {
     const cache = new ReadCache(fakeLink())
     let loads = 0
-    const load = async () => [`row ${++loads}`]
-    expect(await cache.rows('p', 'k', load)).toEqual(['row 1'])
-    expect(await cache.rows('p', 'k', load)).toEqual(['row 1'])
+    const load = async () => ({ value: `row ${++loads}`, size: 10 })
+    expect(await cache.read('p', 'k', load)).toBe('row 1')
+    expect(await cache.read('p', 'k', load)).toBe('row 1')
     cache.invalidate(['other'])
-    expect(await cache.rows('p', 'k', load)).toEqual(['row 1'])
+    expect(await cache.read('p', 'k', load)).toBe('row 1')
     cache.invalidate(['p'])
-    expect(await cache.rows('p', 'k', load)).toEqual(['row 2'])
+    expect(await cache.read('p', 'k', load)).toBe('row 2')
   })
 
   it('keeps nothing a write overtook while PostgreSQL answered', async () => {
     const cache = new ReadCache(fakeLink())
     let release!: () => void
-    const slow = cache.rows('p', 'k', () => new Promise<string[]>((done) => (release = () => done(['before the write']))))
+    const slow = cache.read('p', 'k', () => new Promise<{ value: string; size: number }>((done) => (release = () => done({ value: 'before the write', size: 10 }))))
     await Promise.resolve()
     cache.invalidate(['p'])
     release()
-    expect(await slow).toEqual(['before the write'])
-    expect(await cache.rows('p', 'k', async () => ['after the write'])).toEqual(['after the write'])
+    expect(await slow).toBe('before the write')
+    expect(await cache.read('p', 'k', async () => ({ value: 'after the write', size: 10 }))).toBe('after the write')
   })
 
   it('reads PostgreSQL and keeps nothing while the link is down, and forgets everything on a reset', async () => {
     const link = { ...fakeLink(), live: false }
     const cache = new ReadCache(link)
     let loads = 0
-    const load = async () => [++loads]
-    await cache.rows('p', 'k', load)
-    await cache.rows('p', 'k', load)
+    const load = async () => ({ value: ++loads, size: 8 })
+    await cache.read('p', 'k', load)
+    await cache.read('p', 'k', load)
     expect(loads).toBe(2)
     link.live = true
-    await cache.rows('p', 'k', load)
-    await cache.rows('p', 'k', load)
+    await cache.read('p', 'k', load)
+    await cache.read('p', 'k', load)
     expect(loads).toBe(3)
     cache.reset()
-    await cache.rows('p', 'k', load)
+    await cache.read('p', 'k', load)
     expect(loads).toBe(4)
   })
 
   it('a commit invalidates here at once and publishes the projects it touched', async () => {
     const link = fakeLink()
     const cache = new ReadCache(link)
-    await cache.rows('p', 'k', async () => ['old'])
+    await cache.read('p', 'k', async () => ({ value: 'old', size: 3 }))
     await cache.committed(['p', 'q'])
     expect(link.published).toEqual([['p', 'q']])
-    expect(await cache.rows('p', 'k', async () => ['new'])).toEqual(['new'])
+    expect(await cache.read('p', 'k', async () => ({ value: 'new', size: 3 }))).toBe('new')
   })
 
   it('evicts the least recently used entries past its size', async () => {
-    // Entries of about 164 bytes, 3000 allowed: the 19th goes past it.
+    // Entries of about 170 bytes (100 and the key's overhead), 3000 allowed: the 18th goes past it.
     const cache = new ReadCache(fakeLink(), 3000)
     let loads = 0
-    const load = (key: number) => async () => (loads++, [String(key).padEnd(100, '.')])
-    for (let key = 0; key < 20; key++) await cache.rows('p', String(key), load(key))
+    const load = (key: number) => async () => (loads++, { value: key, size: 100 })
+    for (let key = 0; key < 20; key++) await cache.read('p', String(key), load(key))
     expect(loads).toBe(20)
-    await cache.rows('p', '19', load(19))
+    await cache.read('p', '19', load(19))
     expect(loads, 'the newest is still there').toBe(20)
-    await cache.rows('p', '0', load(0))
+    await cache.read('p', '0', load(0))
     expect(loads, 'the oldest was evicted').toBe(21)
   })
 })

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { FairGate } from './fair-gate.js'
-import type { ReadCache } from './read-cache.js'
+import type { Loaded, ReadCache } from './read-cache.js'
 
 /** One open transaction. It takes a pooled client (and sends `BEGIN`) with its first statement, whose project it
  * is then counted against in the fairness gate; it remembers which projects it has locked. */
@@ -116,14 +116,14 @@ export class PgConnection {
   }
 
   /**
-   * The rows of a read that may come from the read cache: outside a transaction, with a cache. Inside one, or
-   * without a cache, it is `query` (a transaction reads what it locked, and its own writes).
+   * A read that may come from the read cache: outside a transaction, with a cache; `key` names it within the
+   * project (its SQL and parameters). Inside a transaction, or without a cache, `load` runs (a transaction reads
+   * what it locked, and its own writes).
    */
-  async cachedRows<R extends pg.QueryResultRow = any>(projectId: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  async cached<T>(projectId: string, key: string, load: () => Promise<Loaded<T>>): Promise<T> {
     const cache = this.cache
-    const load = async () => (await this.query<R>(projectId, sql, params)).rows
-    if (!cache || this.isInTransaction()) return load()
-    return cache.rows(projectId, `${sql}\0${JSON.stringify(params)}`, load)
+    if (!cache || this.isInTransaction()) return (await load()).value
+    return cache.read(projectId, key, load)
   }
 
   /** Runs a write statement: it must be inside a transaction. */

@@ -15,18 +15,22 @@ interface Entry {
   generation: number
   epoch: number
   size: number
-  rows: readonly unknown[]
+  value: unknown
 }
 
-/** About how much memory a row takes: its strings' lengths (numbers and the rest count 8). */
-function sizeOf(rows: readonly unknown[]): number {
-  let size = 64
-  for (const row of rows) {
-    if (typeof row === 'string') size += row.length
-    else if (row && typeof row === 'object') for (const v of Object.values(row)) size += typeof v === 'string' ? v.length + 16 : 8
-    else size += 8
+/** What a fill read: the value to hand out (frozen: every later hit shares it), and about how many bytes it holds. */
+export interface Loaded<T> {
+  value: T
+  size: number
+}
+
+/** Freezes a value all the way down, so a cached value cannot be changed behind the cache's back. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
   }
-  return size
+  return value
 }
 
 /**
@@ -39,7 +43,8 @@ function sizeOf(rows: readonly unknown[]): number {
  * - a fill stores its rows only if the generation did not move while PostgreSQL answered.
  * So a read that starts after a write's response, on any process, sees that write; reads cost no round trip. Granularity is the project:
  * any committed write in P empties P's entries (lazily; the generation check drops them).
- * Values are raw rows (JSON text, column values), never handed out as objects callers could change.
+ * Values are frozen and shared between requests, as SQLite's caches share theirs (so the services' render caches,
+ * keyed by object, hit on PostgreSQL too).
  */
 export class ReadCache {
   private readonly entries = new Map<string, Entry>()
@@ -57,10 +62,10 @@ export class ReadCache {
     return this.generations.get(projectId) ?? 0
   }
 
-  /** The rows for `key` in `projectId`: from the cache when still valid, else from `load` (stored when nothing moved meanwhile). */
-  async rows<R>(projectId: string, key: string, load: () => Promise<R[]>): Promise<R[]> {
+  /** The value for `key` in `projectId`: from the cache when still valid, else from `load` (kept when nothing moved meanwhile). */
+  async read<T>(projectId: string, key: string, load: () => Promise<Loaded<T>>): Promise<T> {
     // The link cannot vouch for freshness (Redis down): read PostgreSQL and keep nothing.
-    if (!this.link.live) return load()
+    if (!this.link.live) return (await load()).value
     const id = `${projectId}\0${key}`
     const generation = this.generation(projectId)
     const epoch = this.epoch
@@ -69,11 +74,11 @@ export class ReadCache {
       // Most recently used last, so eviction takes the oldest.
       this.entries.delete(id)
       this.entries.set(id, hit)
-      return hit.rows as R[]
+      return hit.value as T
     }
-    const rows = await load()
-    if (this.generation(projectId) === generation && this.epoch === epoch) this.store(id, { generation, epoch, size: sizeOf(rows), rows })
-    return rows
+    const { value, size } = await load()
+    if (this.generation(projectId) === generation && this.epoch === epoch) this.store(id, { generation, epoch, size: size + 64 + id.length, value })
+    return value
   }
 
   private store(id: string, entry: Entry): void {
