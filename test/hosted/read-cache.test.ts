@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js'
 import { ReadCache, type InvalidationLink } from '../../src/store/postgres/read-cache.js'
 import { call, clusterConfig, sessionCookie, startProcess, type EmulatorProcess } from './cluster.js'
 import { createDatabase, describeWith, REDIS_URL, type FreshDatabase } from './pg-harness.js'
@@ -74,6 +75,35 @@ describe('ReadCache', () => {
     expect(loads, 'the newest is still there').toBe(20)
     await cache.read('p', '0', load(0))
     expect(loads, 'the oldest was evicted').toBe(21)
+  })
+})
+
+describeWith(['postgres'], 'the read cache on the PostgreSQL store', () => {
+  it('a committed transaction publishes the projects it changed, and one that only read publishes nothing', async () => {
+    const db = await createDatabase()
+    const store = await PostgresStore.connect(db.url)
+    const link = fakeLink()
+    store.useReadCache(link)
+    try {
+      const record = { id: 'u1', createdAt: 'x', updatedAt: 'x', email: 'a@x.test' } as never
+      await store.transaction(() => store.users.insert('p1', record))
+      await store.transaction(async () => void (await store.users.get('p2', 'u1')))
+      await store.transaction(() => store.users.insert('p3', record))
+      await expect(store.transaction(async () => {
+        await store.users.insert('p4', record)
+        throw new Error('rolled back')
+      })).rejects.toThrow('rolled back')
+      expect(link.published).toEqual([['p1'], ['p3']])
+      // A hit is the same frozen record; the write in p1 made the next read fetch it again.
+      const first = await store.users.get('p1', 'u1')
+      expect(await store.users.get('p1', 'u1')).toBe(first)
+      expect(Object.isFrozen(first)).toBe(true)
+      await store.transaction(() => store.users.update('p1', { ...(first as object), email: 'b@x.test' } as never))
+      expect(await store.users.get('p1', 'u1')).toMatchObject({ email: 'b@x.test' })
+    } finally {
+      await store.close()
+      await db.drop()
+    }
   })
 })
 

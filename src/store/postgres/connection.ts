@@ -8,6 +8,8 @@ import type { Loaded, ReadCache } from './read-cache.js'
  * is then counted against in the fairness gate; it remembers which projects it has locked. */
 class OpenTransaction {
   readonly locked = new Set<string>()
+  /** The projects a statement other than a SELECT ran for: what the read cache must drop after the commit. */
+  readonly changed = new Set<string>()
   ended = false
   client: pg.PoolClient | null = null
   starting: Promise<pg.PoolClient> | null = null
@@ -20,6 +22,9 @@ const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
+
+/** A statement that changes no rows (the emulator runs no SELECT with side effects on rows). */
+const READ_ONLY = /^\s*SELECT\b/i
 
 /** The key space of the emulator's advisory locks (first argument of the two-int form). */
 export const LOCK_SPACE = 0x61707772 // "apwr"
@@ -89,6 +94,7 @@ export class PgConnection {
       tx.locked.add(projectId)
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, projectId])
     }
+    if (!READ_ONLY.test(sql)) tx.changed.add(projectId)
     return client.query<R>(statement).catch(refusedText)
   }
 
@@ -177,8 +183,8 @@ export class PgConnection {
         await this.finish(tx, outcome)
       } finally {
         // After COMMIT (or a COMMIT that failed, whose outcome is unknown), before the caller goes on: every process
-        // stops trusting what it cached for these projects. ' meta' is never cached.
-        if (outcome === 'COMMIT' && this.cache) await this.cache.committed([...tx.locked].filter((p) => p !== META_LOCK))
+        // stops trusting what it cached for the projects this transaction changed. ' meta' is never cached.
+        if (outcome === 'COMMIT' && this.cache) await this.cache.committed([...tx.changed].filter((p) => p !== META_LOCK))
       }
     }
     return result
