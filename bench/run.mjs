@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process'
 import { CLI, DURATION, cannon, compareToBare, line, startBare, wanted } from './lib.mjs'
 
-// `node bench/run.mjs static databases` or BENCH_SECTIONS=account,static,databases,storage,graphql,functions,realtime
+// `node bench/run.mjs static databases` or BENCH_SECTIONS=account,static,databases,storage,graphql,functions,realtime,postgres
 // (the default: all) runs only some sections; `--only=word,…` narrows the routes measured (bench/lib.mjs).
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'))
-const SECTIONS = named.length ? named : (process.env.BENCH_SECTIONS ?? 'account,first,static,databases,storage-view,storage,graphql,functions,realtime,fork').split(',')
+const SECTIONS = named.length ? named : (process.env.BENCH_SECTIONS ?? 'account,first,static,databases,storage-view,storage,graphql,functions,realtime,fork,postgres').split(',')
 const PROJECT = 'bench'
 
 
@@ -121,4 +121,11 @@ if (SECTIONS.includes('realtime')) {
 if (SECTIONS.includes('fork')) {
   const { benchFork } = await import('./fork.mjs')
   await benchFork()
+}
+
+// The postgres section (issue 18): the PostgreSQL store with the Redis bus beside SQLite; skipped with the reason
+// when PostgreSQL or Redis does not answer on 127.0.0.1.
+if (SECTIONS.includes('postgres')) {
+  const { benchPostgres } = await import('./postgres.mjs')
+  await benchPostgres()
 }

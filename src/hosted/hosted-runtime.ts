@@ -4,6 +4,7 @@ import { DiskBlobStore } from '../files/disk-blob-store.js'
 import type { BlobStore } from '../files/blob-store.js'
 import type { Services } from '../services/index.js'
 import { metaOnce, type Store } from '../store/types.js'
+import type { PostgresStore } from '../store/postgres/postgres-store.js'
 import { applyRequestQuota, applyStoreQuotas } from './quotas.js'
 
 /** What the hosted options open before the app is built, and what they attach to it afterwards. */
@@ -22,11 +23,12 @@ export interface HostedRuntime {
 /** Opens what `--store`, `--bus`, `--files` and `--project-quota` name; pg and ioredis load only here, so SQLite starts as fast as before. */
 export async function openHosted(options: HostedOptions): Promise<HostedRuntime> {
   let store: Store | null = null
+  let pgStore: PostgresStore | null = null
   let storageKey: Buffer | null = null
   if (options.store) {
     const { PostgresStore } = await import('../store/postgres/postgres-store.js')
     try {
-      store = await PostgresStore.connect(options.store)
+      store = pgStore = await PostgresStore.connect(options.store)
     } catch (error) {
       throw new Error(`cannot use the PostgreSQL store at ${redactUrl(options.store)} (--store): ${(error as Error).message}`, { cause: error })
     }
@@ -43,7 +45,9 @@ export async function openHosted(options: HostedOptions): Promise<HostedRuntime>
     async attach(services, onError) {
       if (options.projectQuota) applyRequestQuota(options.projectQuota, services.rateLimiter)
       if (!options.bus) return
-      const [{ RedisEventSource }, { RedisRateCounter }] = await Promise.all([import('../events/redis-bus.js'), import('./redis-rate-counter.js')])
+      const [{ RedisEventSource }, { RedisRateCounter }, { RedisInvalidation }] = await Promise.all([
+        import('../events/redis-bus.js'), import('./redis-rate-counter.js'), import('./redis-invalidation.js'),
+      ])
       try {
         const events = await RedisEventSource.connect(options.bus, services.bus, onError)
         closers.push(() => events.close())
@@ -51,6 +55,13 @@ export async function openHosted(options: HostedOptions): Promise<HostedRuntime>
         const counter = await RedisRateCounter.connect(options.bus, onError)
         closers.push(() => counter.close())
         services.rateLimiter.share(counter)
+        // The PostgreSQL read cache, only with a bus: without one, nothing would tell this process of others' writes.
+        if (pgStore) {
+          const database = await metaOnce(pgStore, 'cluster_id', () => randomBytes(8).toString('hex'))
+          const link = await RedisInvalidation.connect(options.bus, database, onError)
+          closers.push(() => link.close())
+          link.deliverTo(pgStore.useReadCache(link))
+        }
       } catch (error) {
         await Promise.allSettled(closers.map((close) => close()))
         throw new Error(`cannot use the Redis bus at ${redactUrl(options.bus)} (--bus): ${(error as Error).message}`, { cause: error })

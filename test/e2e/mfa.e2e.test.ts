@@ -87,9 +87,9 @@ describe('MFA through the web SDK', () => {
 
     // A new sign-in has one factor of the two it now needs.
     const laptop = await signInAgain('alice-laptop')
-    for (const call of [laptop.account.get(), laptop.account.listSessions(), laptop.account.updateName('x'), laptop.account.createMfaRecoveryCodes()]) {
-      expect(await appwriteError(call)).toMatchObject({ code: 401, type: 'user_more_factors_required' })
-    }
+    // All four are awaited at once: a rejection that lands while an earlier one is awaited would be unhandled.
+    const refused = await Promise.all([laptop.account.get(), laptop.account.listSessions(), laptop.account.updateName('x'), laptop.account.createMfaRecoveryCodes()].map((call) => appwriteError(call)))
+    for (const error of refused) expect(error).toMatchObject({ code: 401, type: 'user_more_factors_required' })
     expect(await laptop.account.listMfaFactors()).toEqual({ totp: true, phone: false, email: true, recoveryCode: true })
 
     const challenge = await laptop.account.createMfaChallenge(AuthenticationFactor.Totp)

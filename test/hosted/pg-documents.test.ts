@@ -5,17 +5,21 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js'
 import { createDatabase, describeWith } from './pg-harness.js'
 
 describeWith(['postgres'], 'PostgreSQL document store', () => {
-  documentStoreContract('postgres', async () => {
-    const db = await createDatabase()
-    const store = await PostgresStore.connect(db.url)
-    const { documents, schemas } = openDocumentStore(store, contractTemplate())
-    return {
-      store: documents,
-      schemas,
-      async close() {
-        await store.close()
-        await db.drop()
-      },
-    }
-  })
+  for (const cached of [false, true]) {
+    // Also with the read cache on (one process: the link only counts what it would publish).
+    documentStoreContract(cached ? 'postgres, read cache' : 'postgres', async () => {
+      const db = await createDatabase()
+      const store = await PostgresStore.connect(db.url)
+      if (cached) store.useReadCache({ live: true, publish: async () => {} })
+      const { documents, schemas } = openDocumentStore(store, contractTemplate())
+      return {
+        store: documents,
+        schemas,
+        async close() {
+          await store.close()
+          await db.drop()
+        },
+      }
+    })
+  }
 })

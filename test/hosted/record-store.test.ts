@@ -24,6 +24,20 @@ describeWith(['postgres'], 'PostgreSQL record store', () => {
     }
   })
 
+  // The same contract with the read cache on (one process: the link only counts what it would publish).
+  recordStoreContract('postgres, read cache', async () => {
+    const db = await createDatabase()
+    const store = await PostgresStore.connect(db.url)
+    store.useReadCache({ live: true, publish: async () => {} })
+    return {
+      store,
+      async close() {
+        await store.close()
+        await db.drop()
+      },
+    }
+  })
+
   let db: FreshDatabase
   beforeAll(async () => {
     db = await createDatabase()

@@ -2,11 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 import { AppwriteException } from '../../errors/appwrite-exception.js'
 import { FairGate } from './fair-gate.js'
+import type { Loaded, ReadCache } from './read-cache.js'
 
 /** One open transaction. It takes a pooled client (and sends `BEGIN`) with its first statement, whose project it
  * is then counted against in the fairness gate; it remembers which projects it has locked. */
 class OpenTransaction {
   readonly locked = new Set<string>()
+  /** The projects a statement other than a SELECT ran for: what the read cache must drop after the commit. */
+  readonly changed = new Set<string>()
   ended = false
   client: pg.PoolClient | null = null
   starting: Promise<pg.PoolClient> | null = null
@@ -19,6 +22,9 @@ const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
+
+/** A statement that changes no rows (the emulator runs no SELECT with side effects on rows). */
+const READ_ONLY = /^\s*SELECT\b/i
 
 /** The key space of the emulator's advisory locks (first argument of the two-int form). */
 export const LOCK_SPACE = 0x61707772 // "apwr"
@@ -46,6 +52,8 @@ export class PgConnection {
   readonly gate: FairGate
   private readonly owner = new AsyncLocalStorage<OpenTransaction>()
   private readonly running = new Set<Promise<unknown>>()
+  /** The cross-process read cache, when a bus carries its invalidations (`useReadCache`); null reads PostgreSQL every time. */
+  private cache: ReadCache | null = null
 
   constructor(url: string, options: PgConnectionOptions = {}) {
     const size = options.poolSize ?? 10
@@ -86,6 +94,7 @@ export class PgConnection {
       tx.locked.add(projectId)
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, projectId])
     }
+    if (!READ_ONLY.test(sql)) tx.changed.add(projectId)
     return client.query<R>(statement).catch(refusedText)
   }
 
@@ -105,6 +114,22 @@ export class PgConnection {
       tx.release()
       throw error
     }
+  }
+
+  /** Serves cacheable reads from `cache` from now on; every committed transaction invalidates the projects it touched. */
+  useReadCache(cache: ReadCache | null): void {
+    this.cache = cache
+  }
+
+  /**
+   * A read that may come from the read cache: outside a transaction, with a cache; `key` names it within the
+   * project (its SQL and parameters). Inside a transaction, or without a cache, `load` runs (a transaction reads
+   * what it locked, and its own writes).
+   */
+  async cached<T>(projectId: string, key: string, load: () => Promise<Loaded<T>>): Promise<T> {
+    const cache = this.cache
+    if (!cache || this.isInTransaction()) return (await load()).value
+    return cache.read(projectId, key, load)
   }
 
   /** Runs a write statement: it must be inside a transaction. */
@@ -148,14 +173,21 @@ export class PgConnection {
   private async run<T>(work: () => Promise<T>): Promise<T> {
     const tx = new OpenTransaction()
     let outcome: 'COMMIT' | 'ROLLBACK' = 'ROLLBACK'
+    let result: T
     try {
-      const result = await this.owner.run(tx, work)
+      result = await this.owner.run(tx, work)
       outcome = 'COMMIT'
-      return result
     } finally {
       tx.ended = true
-      await this.finish(tx, outcome)
+      try {
+        await this.finish(tx, outcome)
+      } finally {
+        // After COMMIT (or a COMMIT that failed, whose outcome is unknown), before the caller goes on: every process
+        // stops trusting what it cached for the projects this transaction changed. ' meta' is never cached.
+        if (outcome === 'COMMIT' && this.cache) await this.cache.committed([...tx.changed].filter((p) => p !== META_LOCK))
+      }
     }
+    return result
   }
 
   /** Commits or rolls back a transaction that started; a failed COMMIT rejects (and rolls back). */

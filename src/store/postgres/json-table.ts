@@ -1,6 +1,7 @@
 import type { PgConnection } from './connection.js'
 import { isUniqueViolation } from './connection.js'
 import type { RecordTableDef } from './migrations.js'
+import { deepFreeze } from './read-cache.js'
 import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where } from '../types.js'
 
 /** Maps a record to the values of the table's extra columns. */
@@ -12,8 +13,9 @@ const toSql = (v: Scalar | undefined) => (v === null || v === undefined ? null :
 
 /**
  * One PostgreSQL table of JSON records, with the semantics of SqliteJsonTable: the whole record as JSON in
- * `data`, filter columns beside it, insertion order by `seq`. No read cache: several processes write the same
- * tables, so a cached read could be stale.
+ * `data`, filter columns beside it, insertion order by `seq`. Reads outside transactions go through the
+ * connection's read cache when there is one (read-cache.ts: invalidated across processes). Records are frozen,
+ * as SQLite's table hands them out, so every hit can share one.
  */
 export class PgJsonTable<R extends { id: string }> implements Table<R> {
   private readonly columnNames: string[]
@@ -51,19 +53,23 @@ export class PgJsonTable<R extends { id: string }> implements Table<R> {
     return { sql: parts.join(' AND '), values }
   }
 
-  private parse(rows: { data: string }[]): R[] {
-    return rows.map((r) => JSON.parse(r.data) as R)
+  /** One read, through the connection's read cache: the records its `data` texts parse to, frozen when kept. */
+  private read<T>(projectId: string, sql: string, params: unknown[], shape: (records: R[]) => T): Promise<T> {
+    return this.connection.cached(projectId, `${sql}\0${JSON.stringify(params)}`, async () => {
+      const { rows } = await this.connection.query<{ data: string }>(projectId, sql, params)
+      let size = 0
+      const records = rows.map((r) => ((size += r.data.length * 2), JSON.parse(r.data) as R))
+      return { value: deepFreeze(shape(records)), size }
+    })
   }
 
   async get(projectId: string, id: string): Promise<R | null> {
-    const { rows } = await this.connection.query<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE project_id = $1 AND id = $2`, [projectId, id])
-    return rows.length ? (JSON.parse(rows[0].data) as R) : null
+    return this.read(projectId, `SELECT data FROM ${this.def.name} WHERE project_id = $1 AND id = $2`, [projectId, id], (found) => found[0] ?? null)
   }
 
   async findOne(projectId: string, where: Where): Promise<R | null> {
     const w = this.whereClause(where)
-    const { rows } = await this.connection.query<{ data: string }>(projectId, `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`, [projectId, ...w.values])
-    return rows.length ? (JSON.parse(rows[0].data) as R) : null
+    return this.read(projectId, `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`, [projectId, ...w.values], (found) => found[0] ?? null)
   }
 
   async list(projectId: string, where: Where = {}, options: ListOptions = {}): Promise<R[]> {
@@ -71,14 +77,17 @@ export class PgJsonTable<R extends { id: string }> implements Table<R> {
     const n = w.values.length + 2
     const sql = `SELECT data FROM ${this.def.name} WHERE ${w.sql} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $${n} OFFSET $${n + 1}`
     const limit = options.limit === undefined || options.limit < 0 ? null : options.limit
-    const { rows } = await this.connection.query<{ data: string }>(projectId, sql, [projectId, ...w.values, limit, options.offset ?? 0])
-    return this.parse(rows)
+    return this.read(projectId, sql, [projectId, ...w.values, limit, options.offset ?? 0], (found) => found)
   }
 
   async count(projectId: string, where: Where = {}): Promise<number> {
     const w = this.whereClause(where)
-    const { rows } = await this.connection.query<{ n: string }>(projectId, `SELECT COUNT(*) AS n FROM ${this.def.name} WHERE ${w.sql}`, [projectId, ...w.values])
-    return Number(rows[0].n)
+    const sql = `SELECT COUNT(*) AS n FROM ${this.def.name} WHERE ${w.sql}`
+    const params = [projectId, ...w.values]
+    return this.connection.cached(projectId, `${sql}\0${JSON.stringify(params)}`, async () => {
+      const { rows } = await this.connection.query<{ n: string }>(projectId, sql, params)
+      return { value: Number(rows[0].n), size: 8 }
+    })
   }
 
   private values(record: R): (string | null)[] {

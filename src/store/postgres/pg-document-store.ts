@@ -11,6 +11,21 @@ import { MIGRATION_LOCK } from './migrations.js'
 const q = d.quote
 /** A text value longer than this may pass btree's row limit, so indexes hash it or leave it out. */
 const WIDE_TEXT = 1000
+/** Pages longer than this are not kept by the read cache (SQLite's document cache keeps none past 100 either). */
+const MAX_CACHED_PAGE = 100
+
+/** ASCII letters to lower case, as `emu_nocase` folds them. */
+const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+
+/** Cached documents are shared between requests: nothing may change them. */
+function freeze(doc: StoredDocument): StoredDocument {
+  Object.freeze(doc.$permissions)
+  for (const v of Object.values(doc.data)) if (Array.isArray(v)) Object.freeze(v)
+  Object.freeze(doc.data)
+  return Object.freeze(doc)
+}
+/** Text columns up to this size also ride in their key indexes (as they are, beside the folded key), under btree's row limit. */
+const CARRIED_TEXT = 255
 
 function sqlType(a: AttributeSchema): string {
   if (a.array) return 'TEXT'
@@ -126,7 +141,13 @@ export class PgDocumentStore implements DocumentStore {
               const expression = isWide(schema, attr) ? `md5(${column})` : isTextKey(schema, attr) ? nocase(column) : column
               return `${expression} ${direction} NULLS ${direction === 'ASC' ? 'FIRST' : 'LAST'}`
             })
-            await ensureIndex(schema.table, name, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${t} (_project_id, ${columns.join(', ')})`)
+            // A key index ends with `_seq`, as SQLite's ends with the rowid: equal filters in insertion order (the
+            // default order) then read 25 rows, not every match. It also carries the short text columns it folds,
+            // so a count can answer from the index alone.
+            const tail = unique || index.attributes.includes('$internalId') ? '' : ', "_seq" ASC NULLS FIRST'
+            const carried = unique ? [] : index.attributes.filter((attr) => isTextKey(schema, attr) && (attr === '$id' || (schema.byKey.get(attr)?.size ?? Infinity) <= CARRIED_TEXT))
+            const include = carried.length ? ` INCLUDE (${[...new Set(carried)].map((attr) => q(INTERNAL_COLUMNS[attr] ?? attr)).join(', ')})` : ''
+            await ensureIndex(schema.table, name, `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${t} (_project_id, ${columns.join(', ')}${tail})${include}`)
           }
           for (const [attr, fts] of schema.fulltext) await this.fulltextTable(run, schema, attr, fts)
           for (const a of schema.attributes) if (a.junction) junctions.set(a.junction.table, a.junction)
@@ -203,8 +224,26 @@ $body$`)
 
   async get(ref: CollectionRef, id: string): Promise<StoredDocument | null> {
     await this.ready
-    const { rows } = await this.connection.query<Row>(ref.projectId, `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase('_uid')} = ${nocase('$2::text')}`, [ref.projectId, id])
-    return rows.length ? this.toDocument(ref.schema, rows[0]) : null
+    const sql = `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase('_uid')} = ${nocase('$2::text')}`
+    // `_uid` compares without case (ASCII letters, as emu_nocase folds), so the key does too.
+    return this.cached(ref, `get\0${ref.schema.table}\0${asciiLower(id)}`, sql, [ref.projectId, id], (docs) => docs[0] ?? null)
+  }
+
+  /**
+   * One read through the connection's read cache: the documents its rows make, frozen (as SQLite's cache hands
+   * them out; a hit shares them, and so do the services' render caches keyed by them). `key` names the read.
+   */
+  private cached<T>(ref: CollectionRef, key: string, sql: string, params: unknown[], shape: (docs: StoredDocument[]) => T): Promise<T> {
+    return this.connection.cached(ref.projectId, key, async () => {
+      const { rows } = await this.connection.query<Row>(ref.projectId, sql, params)
+      let size = 0
+      const docs = rows.map((row) => {
+        for (const v of Object.values(row)) size += typeof v === 'string' ? v.length * 2 + 16 : 16
+        return freeze(this.toDocument(ref.schema, row))
+      })
+      // A long page is not kept (as SQLite keeps none past MAX_CACHED_PAGE).
+      return { value: shape(docs), size: docs.length > MAX_CACHED_PAGE ? Infinity : size }
+    })
   }
 
   async find(ref: CollectionRef, options: FindOptions): Promise<StoredDocument[]> {
@@ -217,9 +256,9 @@ $body$`)
     const reverse = options.cursor?.direction === 'before'
     const n = where.params.length
     const sql = `SELECT t.* FROM ${q(ref.schema.table)} t WHERE ${where.sql} ORDER BY ${compiler.orderBy(options.orders, reverse)} LIMIT $${n + 1} OFFSET $${n + 2}`
-    const { rows } = await this.connection.query<Row>(ref.projectId, sql, [...where.params, Math.min(options.limit, Number.MAX_SAFE_INTEGER), options.offset])
-    const docs = rows.map((r) => this.toDocument(ref.schema, r))
-    return reverse ? docs.reverse() : docs
+    const params = [...where.params, Math.min(options.limit, Number.MAX_SAFE_INTEGER), options.offset]
+    // A repeated query answers with the same page (its documents frozen), as on SQLite.
+    return this.cached(ref, `${sql}\0${JSON.stringify(params)}`, sql, params, (docs) => (reverse ? docs.reverse() : docs))
   }
 
   private cursorRow(doc: StoredDocument): Record<string, unknown> {
@@ -233,8 +272,11 @@ $body$`)
     const compiler = new QueryCompiler(d, ref.schema)
     const where = compiler.where({ projectId: ref.projectId, filters: options.filters, readableBy: options.readableBy })
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${q(ref.schema.table)} t WHERE ${where.sql} LIMIT $${where.params.length + 1}) s`
-    const { rows } = await this.connection.query<{ n: string }>(ref.projectId, sql, [...where.params, options.max])
-    return Number(rows[0].n)
+    const params = [...where.params, options.max]
+    return this.connection.cached(ref.projectId, `${sql}\0${JSON.stringify(params)}`, async () => {
+      const { rows } = await this.connection.query<{ n: string }>(ref.projectId, sql, params)
+      return { value: Number(rows[0].n), size: 8 }
+    })
   }
 
   async insert(ref: CollectionRef, doc: NewDocument): Promise<StoredDocument> {
@@ -300,23 +342,22 @@ $body$`)
 
   async findByColumn(ref: CollectionRef, key: string, value: string): Promise<StoredDocument[]> {
     await this.ready
-    const { rows } = await this.connection.query<Row>(
-      ref.projectId,
-      `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase(q(key))} = ${nocase('$2::text')} ORDER BY _seq`,
-      [ref.projectId, value],
-    )
-    return rows.map((r) => this.toDocument(ref.schema, r))
+    const sql = `SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = $1 AND ${nocase(q(key))} = ${nocase('$2::text')} ORDER BY _seq`
+    const params = [ref.projectId, value]
+    // A copy of the kept list: callers own it (SQLite reads it afresh every time).
+    return [...(await this.cached(ref, `${sql}\0${JSON.stringify(params)}`, sql, params, (docs) => docs))]
   }
 
   async links(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string): Promise<string[]> {
     await this.ready
     const [mine, other] = side === 'parent' ? ['_parent', '_child'] : ['_child', '_parent']
-    const { rows } = await this.connection.query<{ id: string }>(
-      projectId,
-      `SELECT ${other} AS id FROM ${q(j.table)} WHERE _project_id = $1 AND ${nocase(mine)} = ${nocase('$2::text')} ORDER BY _seq`,
-      [projectId, id],
-    )
-    return rows.map((r) => r.id)
+    const sql = `SELECT ${other} AS id FROM ${q(j.table)} WHERE _project_id = $1 AND ${nocase(mine)} = ${nocase('$2::text')} ORDER BY _seq`
+    const params = [projectId, id]
+    const kept = await this.connection.cached(projectId, `${sql}\0${JSON.stringify(params)}`, async () => {
+      const { rows } = await this.connection.query<{ id: string }>(projectId, sql, params)
+      return { value: rows.map((r) => r.id), size: rows.reduce((n, r) => n + r.id.length * 2 + 16, 0) }
+    })
+    return [...kept]
   }
 
   async setLinks(j: JunctionSchema, projectId: string, side: 'parent' | 'child', id: string, otherIds: string[]): Promise<void> {

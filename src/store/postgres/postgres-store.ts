@@ -28,6 +28,7 @@ import { PgConnection, type PgConnectionOptions } from './connection.js'
 import { PgJsonTable, type ColumnMap } from './json-table.js'
 import { migrate, RECORD_TABLES, type RecordTableDef } from './migrations.js'
 import { PgDocumentStore } from './pg-document-store.js'
+import { ReadCache, type InvalidationLink } from './read-cache.js'
 
 const DEFS = new Map<string, RecordTableDef>(Object.values(RECORD_TABLES).flat().map((t) => [t.name, t]))
 
@@ -104,6 +105,16 @@ export class PostgresStore implements Store {
       throw error
     }
     return new PostgresStore(connection)
+  }
+
+  /**
+   * Caches reads outside transactions from now on, `link` carrying invalidations between the processes that share
+   * the database (read-cache.ts). Returns the cache, for the link to deliver what other processes publish.
+   */
+  useReadCache(link: InvalidationLink): ReadCache {
+    const cache = new ReadCache(link)
+    this.connection.useReadCache(cache)
+    return cache
   }
 
   openDocuments(schemas: SchemaSet): DocumentStore {
