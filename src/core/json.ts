@@ -22,7 +22,8 @@ export function renderedJson(body: unknown): Buffer | undefined {
   return typeof body === 'object' && body !== null ? rendered.get(body) : undefined
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value all the way down, so a cached or shared value cannot be changed behind its owner's back. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
   Object.freeze(value)
   for (const child of Object.values(value)) deepFreeze(child)

@@ -5,7 +5,7 @@ import type { SqliteConnection } from '../sqlite/connection.js'
 import { columnAttributes, type AttributeSchema, type CollectionSchema, type JunctionSchema, type SchemaSet } from './schema.js'
 import { INTERNAL_COLUMNS, QueryCompiler } from './sql/compile.js'
 import { sqliteDialect as d } from './sql/sqlite-dialect.js'
-import type { CollectionRef, DocumentStore, FindOptions, NewDocument, StoredDocument } from './types.js'
+import { freezeDocument, type CollectionRef, type DocumentStore, type FindOptions, type NewDocument, type StoredDocument } from './types.js'
 
 const q = d.quote
 const MAX_CACHED_READS = 10_000
@@ -13,13 +13,6 @@ const MAX_CACHED_READS = 10_000
 const MAX_CACHED_QUERIES = 500
 const MAX_CACHED_PAGE = 100
 
-/** Cached documents are shared between requests: nothing may change them. */
-function freeze(doc: StoredDocument): StoredDocument {
-  Object.freeze(doc.$permissions)
-  for (const v of Object.values(doc.data)) if (Array.isArray(v)) Object.freeze(v)
-  Object.freeze(doc.data)
-  return Object.freeze(doc)
-}
 
 // deviation: NOCASE folds ASCII letters only; MariaDB's utf8mb4_general_ci also folds accents and other scripts.
 function sqlType(a: AttributeSchema): string {
@@ -215,7 +208,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const key = `${ref.projectId}\u0000${id.toLowerCase()}`
     if (cacheable && byId?.has(key)) return byId.get(key)!
     const row = this.stmt(`SELECT * FROM ${q(ref.schema.table)} WHERE _project_id = ? AND _uid = ?`).get(ref.projectId, id) as Row | undefined
-    const doc = row ? freeze(this.toDocument(ref.schema, row)) : null
+    const doc = row ? freezeDocument(this.toDocument(ref.schema, row)) : null
     if (cacheable) {
       if (!byId) this.reads.set(ref.schema, (byId = new Map()))
       if (byId.size >= MAX_CACHED_READS) byId.clear()
@@ -235,7 +228,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const sql = `SELECT t.* FROM ${q(ref.schema.table)} t WHERE ${where.sql} ORDER BY ${compiler.orderBy(options.orders, reverse)} LIMIT ? OFFSET ?`
     const params = [...where.params, Math.min(options.limit, Number.MAX_SAFE_INTEGER), options.offset]
     return this.cachedQuery(ref.schema, sql, params, () => {
-      const docs = (this.stmt(sql).all(...params) as Row[]).map((r) => freeze(this.toDocument(ref.schema, r)))
+      const docs = (this.stmt(sql).all(...params) as Row[]).map((r) => freezeDocument(this.toDocument(ref.schema, r)))
       return reverse ? docs.reverse() : docs
     })
   }

@@ -59,3 +59,11 @@ export interface DocumentStore {
   /** Deletes every document of one project. */
   wipeProject(projectId: string): Promise<void>
 }
+
+/** Cached documents are shared between requests: nothing may change them (both stores freeze what they cache). */
+export function freezeDocument(doc: StoredDocument): StoredDocument {
+  Object.freeze(doc.$permissions)
+  for (const v of Object.values(doc.data)) if (Array.isArray(v)) Object.freeze(v)
+  Object.freeze(doc.data)
+  return Object.freeze(doc)
+}

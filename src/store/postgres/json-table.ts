@@ -1,7 +1,7 @@
 import type { PgConnection } from './connection.js'
 import { isUniqueViolation } from './connection.js'
 import type { RecordTableDef } from './migrations.js'
-import { deepFreeze } from './read-cache.js'
+import { deepFreeze } from '../../core/json.js'
 import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where } from '../types.js'
 
 /** Maps a record to the values of the table's extra columns. */

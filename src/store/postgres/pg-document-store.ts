@@ -4,7 +4,7 @@ import { columnAttributes, type AttributeSchema, type CollectionSchema, type Jun
 import { INTERNAL_COLUMNS, QueryCompiler } from '../documents/sql/compile.js'
 import { nocase, pgDialect as d, pgIdentifier, tsvectorOf } from '../documents/sql/pg-dialect.js'
 import type { Row } from '../documents/sqlite-document-store.js'
-import type { CollectionRef, DocumentStore, FindOptions, NewDocument, StoredDocument } from '../documents/types.js'
+import { freezeDocument, type CollectionRef, type DocumentStore, type FindOptions, type NewDocument, type StoredDocument } from '../documents/types.js'
 import { isUniqueViolation, LOCK_SPACE, type PgConnection } from './connection.js'
 import { MIGRATION_LOCK } from './migrations.js'
 
@@ -17,13 +17,6 @@ const MAX_CACHED_PAGE = 100
 /** ASCII letters to lower case, as `emu_nocase` folds them. */
 const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
-/** Cached documents are shared between requests: nothing may change them. */
-function freeze(doc: StoredDocument): StoredDocument {
-  Object.freeze(doc.$permissions)
-  for (const v of Object.values(doc.data)) if (Array.isArray(v)) Object.freeze(v)
-  Object.freeze(doc.data)
-  return Object.freeze(doc)
-}
 /** Text columns up to this size also ride in their key indexes (as they are, beside the folded key), under btree's row limit. */
 const CARRIED_TEXT = 255
 
@@ -239,7 +232,7 @@ $body$`)
       let size = 0
       const docs = rows.map((row) => {
         for (const v of Object.values(row)) size += typeof v === 'string' ? v.length * 2 + 16 : 16
-        return freeze(this.toDocument(ref.schema, row))
+        return freezeDocument(this.toDocument(ref.schema, row))
       })
       // A long page is not kept (as SQLite keeps none past MAX_CACHED_PAGE).
       return { value: shape(docs), size: docs.length > MAX_CACHED_PAGE ? Infinity : size }

@@ -24,14 +24,6 @@ export interface Loaded<T> {
   size: number
 }
 
-/** Freezes a value all the way down, so a cached value cannot be changed behind the cache's back. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const v of Object.values(value)) deepFreeze(v)
-  }
-  return value
-}
 
 /**
  * A per-process cache of the rows that reads outside transactions fetch (records by ID or filter, documents by ID,

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../core/json.js'
 import type Database from 'better-sqlite3'
 import type { SqliteConnection } from './connection.js'
 import { UniqueViolation, type ListOptions, type Scalar, type Table, type Where } from '../types.js'
@@ -7,14 +8,6 @@ export type ColumnMap<R> = Record<string, (record: R) => Scalar>
 
 const toSql = (v: Scalar) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)
 
-/** Freezes a parsed record all the way down, so a cached record cannot be changed behind the store's back. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const v of Object.values(value)) deepFreeze(v)
-  }
-  return value
-}
 
 const MAX_CACHED_READS = 10_000
 
