@@ -46,24 +46,32 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     return s
   }
 
-  private whereClause(where: Where): { sql: string; values: Scalar[]; key: string } {
-    const keys = Object.keys(where).sort()
-    const parts = ['project_id = ?']
+  /**
+   * The filter's shape key and values; its SQL is built only when a statement is first prepared for that shape
+   * (a cached read needs the key and values alone).
+   */
+  private whereClause(where: Where): { sql: () => string; values: Scalar[]; key: string } {
+    const keys = Object.keys(where)
+    if (keys.length > 1) keys.sort()
     const values: Scalar[] = []
+    let key = ''
     for (const k of keys) {
-      const column = k === 'id' ? 'id' : this.columnNames.includes(k) ? k : null
-      if (!column) throw new Error(`${this.name}: ${k} is not a filterable column`)
-      if (where[k] === null) parts.push(`${column} IS NULL`)
+      if (k !== 'id' && !this.columnNames.includes(k)) throw new Error(`${this.name}: ${k} is not a filterable column`)
+      const value = where[k]
+      if (value === null) key += `${key ? ',' : ''}${k}!`
       else {
-        parts.push(`${column} = ?`)
-        values.push(toSql(where[k]))
+        key += `${key ? ',' : ''}${k}`
+        values.push(toSql(value as Scalar))
       }
     }
-    return { sql: parts.join(' AND '), values, key: keys.map((k) => `${k}${where[k] === null ? '!' : ''}`).join(',') }
+    const sql = () => ['project_id = ?', ...keys.map((k) => (where[k] === null ? `${k} IS NULL` : `${k} = ?`))].join(' AND ')
+    return { sql, values, key }
   }
 
+
   private cached<T>(key: string, read: () => T): T {
-    if (this.reads.has(key)) return this.reads.get(key) as T
+    const hit = this.reads.get(key)
+    if (hit !== undefined || this.reads.has(key)) return hit as T
     const value = deepFreeze(read())
     if (this.reads.size >= MAX_CACHED_READS) this.reads.clear()
     this.reads.set(key, value)
@@ -87,7 +95,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     if (this.connection.mustWait()) await this.connection.readable()
     const w = this.whereClause(where)
     return this.cached(`one|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
-      const data = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq LIMIT 1`)
+      const data = this.stmt(`one:${w.key}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql()} ORDER BY seq LIMIT 1`)
         .pluck()
         .get(projectId, ...w.values) as string | undefined
       return data === undefined ? null : (JSON.parse(data) as R)
@@ -101,7 +109,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     const limit = options.limit ?? -1
     const offset = options.offset ?? 0
     return this.cached(`list|${projectId}|${w.key}|${JSON.stringify(w.values)}|${order}|${limit}|${offset}`, () => {
-      const rows = this.stmt(`list:${w.key}:${order}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
+      const rows = this.stmt(`list:${w.key}:${order}`, () => `SELECT data FROM ${this.name} WHERE ${w.sql()} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
         .pluck()
         .all(projectId, ...w.values, limit, offset) as string[]
       return rows.map((data) => JSON.parse(data) as R)
@@ -112,7 +120,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     if (this.connection.mustWait()) await this.connection.readable()
     const w = this.whereClause(where)
     return this.cached(`count|${projectId}|${w.key}|${JSON.stringify(w.values)}`, () => {
-      return this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql}`).pluck().get(projectId, ...w.values) as number
+      return this.stmt(`count:${w.key}`, () => `SELECT COUNT(*) AS n FROM ${this.name} WHERE ${w.sql()}`).pluck().get(projectId, ...w.values) as number
     })
   }
 
@@ -149,7 +157,7 @@ export class SqliteJsonTable<R extends { id: string }> implements Table<R> {
     this.connection.assertWritable(this.name)
     this.invalidate()
     const w = this.whereClause(where)
-    return this.stmt(`deleteWhere:${w.key}`, () => `DELETE FROM ${this.name} WHERE ${w.sql}`).run(projectId, ...w.values).changes
+    return this.stmt(`deleteWhere:${w.key}`, () => `DELETE FROM ${this.name} WHERE ${w.sql()}`).run(projectId, ...w.values).changes
   }
 
   wipe(projectId: string): void {
