@@ -23,6 +23,8 @@ export class SqliteConnection {
   private readonly owner = new AsyncLocalStorage<OpenTransaction>()
   private open: OpenTransaction | null = null
   private queue: Promise<unknown> = Promise.resolve()
+  /** Transactions queued behind the open one. */
+  private waiting = 0
   private readonly rollbackListeners: (() => void)[] = []
 
   constructor(readonly db: Database.Database) {}
@@ -70,7 +72,11 @@ export class SqliteConnection {
   /** Runs `work` in one transaction (`BEGIN IMMEDIATE` … `COMMIT`, `ROLLBACK` on a throw); nested calls join it. */
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.isInTransaction()) return work()
-    const run = this.queue.then(() => this.run(work))
+    this.waiting++
+    const run = this.queue.then(() => {
+      this.waiting--
+      return this.run(work)
+    })
     this.queue = run.catch(() => undefined)
     return run
   }
@@ -95,9 +101,10 @@ export class SqliteConnection {
       throw error
     } finally {
       this.open = null
-      // With no transaction open nothing needs the async context: disabling it takes Node's promise hooks off
-      // every request until the next transaction (they cost several µs per request, reads included).
-      this.owner.disable()
+      // With no transaction open or waiting, nothing needs the async context: disabling it takes Node's promise
+      // hooks off every request until the next transaction (they cost several µs per request, reads included).
+      // Under a stream of writes it stays on rather than toggling the hooks for each one.
+      if (this.waiting === 0) this.owner.disable()
       tx.end()
     }
   }
